@@ -1,0 +1,77 @@
+import type { z } from 'zod';
+import { contract, isMethodName, type MethodName, type MethodOutput } from '../../shared/api/contract';
+import type { Access } from '../../shared/api/define';
+import { AppError, fail, ok, type Envelope } from '../../shared/api/envelope';
+import { summariseIssues, toFieldIssues } from '../../shared/api/zod-issues';
+import type { Session, SessionStore } from '../auth/sessions';
+import { StorageError } from '../db/storage-error';
+
+export interface CallMeta {
+  sessionToken?: unknown;
+}
+
+export interface CallContext {
+  session: Session | null;
+  sessionToken: string | null;
+}
+
+type Parsed<M extends MethodName> = z.output<(typeof contract)[M]['input']>;
+
+export type Handlers = {
+  [M in MethodName]: (input: Parsed<M>, ctx: CallContext) => MethodOutput<M> | Promise<MethodOutput<M>>;
+};
+
+export type Call = (method: unknown, input: unknown, meta?: CallMeta) => Promise<Envelope<unknown>>;
+
+function allowed(access: Access, session: Session | null): Envelope<never> | null {
+  if (access === 'public') return null;
+  if (!session) return fail('unauthenticated', '请先登录');
+  if (access === 'signed_in' || access.includes(session.role)) return null;
+  return fail('forbidden', '当前账号无权执行此操作');
+}
+
+function storageFailure(err: unknown): Envelope<never> | null {
+  if (err instanceof StorageError) return fail('storage_error', err.message);
+  const code = (err as { code?: unknown }).code;
+  if (code === 'SQLITE_FULL') return fail('storage_error', '磁盘空间已满，本次操作未保存；已保存的数据不受影响。请清理磁盘后重试。');
+  if (code === 'SQLITE_READONLY') return fail('storage_error', '数据库为只读，本次操作未保存。请检查数据文件夹的权限。');
+  return null;
+}
+
+/**
+ * The single entry point for both transports. It validates the method name and payload against
+ * the contract, checks access, runs the handler, and always answers with an envelope: nothing
+ * thrown in a service crosses the process boundary.
+ */
+export function createDispatcher(handlers: Handlers, sessions: SessionStore, log: (msg: string) => void): Call {
+  return async (method, input, meta = {}) => {
+    if (!isMethodName(method)) {
+      const shown = typeof method === 'string' ? method.slice(0, 60) : typeof method;
+      return fail('invalid_input', `未知的接口方法「${shown}」`, [{ path: 'method', message: '不是本程序提供的接口方法' }]);
+    }
+    const spec = contract[method];
+    const parsed = spec.input.safeParse(input ?? {});
+    if (!parsed.success) {
+      const issues = toFieldIssues(parsed.error);
+      return fail('invalid_input', summariseIssues(issues), issues);
+    }
+    const session = sessions.get(meta.sessionToken) ?? null;
+    const refused = allowed(spec.access, session);
+    if (refused) return refused;
+    try {
+      const handler = handlers[method] as (i: unknown, c: CallContext) => unknown;
+      const value = await handler(parsed.data, {
+        session,
+        sessionToken: session ? (meta.sessionToken as string) : null,
+      });
+      return ok(value);
+    } catch (err) {
+      if (err instanceof AppError) return fail(err.code, err.message, err.issues);
+      const storage = storageFailure(err);
+      if (storage) return storage;
+      // Only the method name and error class are logged: messages may quote customer data.
+      log(`[${method}] internal error: ${(err as Error)?.name ?? 'unknown'} ${(err as { code?: string }).code ?? ''}`);
+      return fail('internal', '系统内部错误，操作未完成。请重试；如仍失败请联系管理员。');
+    }
+  };
+}

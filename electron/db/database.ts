@@ -1,0 +1,120 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import BetterSqlite3, { type Database } from 'better-sqlite3';
+import { LATEST_VERSION, MIGRATIONS, type Migration } from './migrations';
+import { StorageError } from './storage-error';
+
+export type { Database } from 'better-sqlite3';
+
+export interface OpenOptions {
+  file: string;
+  /** Path to a better_sqlite3.node built for the current runtime (Electron uses its own build). */
+  nativeBinding?: string;
+  /** For migration tests: stop after this version. */
+  migrateTo?: number;
+  migrations?: readonly Migration[];
+}
+
+const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
+
+export const DATABASE_FILE_NAME = 'visitdesk.sqlite';
+
+/** Makes sure the folder exists and can be written, by really writing to it (root ignores modes). */
+export function ensureWritableFolder(dir: string): void {
+  const probe = path.join(dir, `.write-test-${process.pid}`);
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(probe, 'ok');
+    fs.rmSync(probe, { force: true });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'unknown';
+    const why = code === 'ENOSPC' ? '磁盘空间已满' : code === 'EROFS' ? '文件夹位于只读磁盘' : `无法创建或写入（${code}）`;
+    throw new StorageError(
+      code === 'ENOSPC' ? 'disk_full' : 'not_writable',
+      `数据文件夹 ${dir} ${why}。请换一个可写的文件夹（浏览器模式可设置环境变量 VISITDESK_DATA），或请管理员检查磁盘与权限。`,
+      dir,
+    );
+  }
+}
+
+function corrupt(file: string, detail: string): StorageError {
+  return new StorageError(
+    'corrupt',
+    `数据库文件 ${file} 已损坏或不是回访台的数据库（${detail}）。文件未做任何改动：请勿删除，请联系管理员从备份恢复，或将其移走后再启动。`,
+    file,
+  );
+}
+
+/**
+ * Opens (creating if needed) the branch database: WAL, synchronous=FULL, foreign keys,
+ * ordered migrations tracked by PRAGMA user_version. Refuses corrupt files and files written by
+ * a newer version, without touching them.
+ */
+export function openDatabase(options: OpenOptions): Database {
+  const { file } = options;
+  const migrations = options.migrations ?? MIGRATIONS;
+  ensureWritableFolder(path.dirname(file));
+
+  if (fs.existsSync(file)) {
+    const stat = fs.statSync(file);
+    if (!stat.isFile()) throw corrupt(file, '不是普通文件');
+    if (stat.size > 0) {
+      const head = Buffer.alloc(SQLITE_HEADER.length);
+      const fd = fs.openSync(file, 'r');
+      try {
+        fs.readSync(fd, head, 0, head.length, 0);
+      } finally {
+        fs.closeSync(fd);
+      }
+      if (!head.equals(SQLITE_HEADER)) throw corrupt(file, '文件头不正确');
+    }
+  }
+
+  let db: Database;
+  try {
+    db = new BetterSqlite3(file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
+  } catch (err) {
+    throw corrupt(file, (err as Error).message);
+  }
+
+  try {
+    const version = db.pragma('user_version', { simple: true }) as number;
+    const latest = migrations.length;
+    if (version > latest) {
+      throw new StorageError(
+        'too_new',
+        `数据库文件 ${file} 由更新版本的回访台写入（数据版本 ${version}，本程序最高支持 ${latest}）。请安装最新版本后再打开；文件未做任何改动。`,
+        file,
+      );
+    }
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    migrate(db, migrations, options.migrateTo ?? latest);
+    return db;
+  } catch (err) {
+    db.close();
+    if (err instanceof StorageError) throw err;
+    const code = (err as { code?: string }).code ?? '';
+    if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') throw corrupt(file, code);
+    if (code === 'SQLITE_FULL') {
+      throw new StorageError('disk_full', `磁盘空间已满，无法打开数据库文件 ${file}。请清理磁盘后重试；已保存的数据不受影响。`, file);
+    }
+    throw err;
+  }
+}
+
+/** Applies pending migrations, each in its own transaction together with its user_version bump. */
+export function migrate(db: Database, migrations: readonly Migration[], target: number): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  for (const m of migrations) {
+    if (m.version <= current || m.version > target) continue;
+    db.transaction(() => {
+      m.up(db);
+      db.pragma(`user_version = ${m.version}`);
+    })();
+  }
+}
+
+export { LATEST_VERSION };

@@ -1,0 +1,8 @@
+import type { Database } from 'better-sqlite3';
+
+/** One schema step. Migrations are additive and ordered; `version` is the user_version after it. */
+export interface Migration {
+  version: number;
+  name: string;
+  up: (db: Database) => void;
+}

@@ -1,0 +1,16 @@
+/**
+ * Problems with the data folder or database file, found before any service runs.
+ * The message is Chinese, names the file, and says what to do; nothing is overwritten.
+ */
+export type StorageProblem = 'not_writable' | 'corrupt' | 'too_new' | 'in_use' | 'disk_full';
+
+export class StorageError extends Error {
+  constructor(
+    readonly problem: StorageProblem,
+    message: string,
+    readonly file: string,
+  ) {
+    super(message);
+    this.name = 'StorageError';
+  }
+}

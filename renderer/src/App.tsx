@@ -1,0 +1,29 @@
+import { Alert, App as AntApp, ConfigProvider, Spin } from 'antd';
+import enUS from 'antd/locale/en_US';
+import zhCN from 'antd/locale/zh_CN';
+import { useEffect } from 'react';
+import { SetupPage } from './pages/SetupPage';
+import { Shell } from './pages/Shell';
+import { SignInPage } from './pages/SignInPage';
+import { useAppStore } from './stores/app-store';
+
+export function App() {
+  const { status, user, locale, loadError, refreshStatus } = useAppStore();
+
+  useEffect(() => {
+    void refreshStatus();
+  }, [refreshStatus]);
+
+  let page;
+  if (loadError) page = <Alert type="error" showIcon title="回访台无法加载" description={loadError} style={{ margin: 48 }} />;
+  else if (!status) page = <Spin size="large" style={{ display: 'block', marginTop: 160 }} />;
+  else if (!status.setupDone) page = <SetupPage />;
+  else if (!user) page = <SignInPage />;
+  else page = <Shell />;
+
+  return (
+    <ConfigProvider locale={locale === 'en' ? enUS : zhCN} button={{ autoInsertSpace: false }} theme={{ token: { colorPrimary: '#1f6feb', borderRadius: 4 } }}>
+      <AntApp>{page}</AntApp>
+    </ConfigProvider>
+  );
+}

@@ -1,0 +1,136 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startBridge, type Bridge } from '../../electron/bridge/http-bridge';
+import { startTestApp, type TestApp } from '../support/app';
+import { tempDir } from '../support/temp';
+
+let app: TestApp;
+let bridge: Bridge;
+let staticDir: { dir: string; cleanup: () => void };
+
+beforeAll(async () => {
+  app = startTestApp();
+  staticDir = tempDir('vd-static-');
+  fs.writeFileSync(path.join(staticDir.dir, 'index.html'), '<!doctype html><title>回访台</title>');
+  bridge = await startBridge({ call: app.call, staticDir: staticDir.dir, port: 0 });
+});
+afterAll(async () => {
+  await bridge.close();
+  app.cleanup();
+  staticDir.cleanup();
+});
+
+interface Reply {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+function send(opts: { method?: string; path: string; headers?: Record<string, string>; body?: string; host?: string }): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { host: opts.host ?? '127.0.0.1', port: bridge.port, method: opts.method ?? 'GET', path: opts.path, headers: opts.headers },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      },
+    );
+    req.on('error', reject);
+    if (opts.body !== undefined) req.write(opts.body);
+    req.end();
+  });
+}
+
+const json = { 'Content-Type': 'application/json' };
+const auth = () => ({ ...json, Authorization: `Bearer ${bridge.token}` });
+const api = (method: string, body: unknown, headers: Record<string, string> = auth()) =>
+  send({ method: 'POST', path: `/api/${method}`, headers, body: JSON.stringify(body) });
+
+describe('the loopback HTTP bridge', () => {
+  it('binds to 127.0.0.1 only', () => {
+    expect(bridge.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=/);
+  });
+
+  it('is not reachable on the machine\'s other addresses', async () => {
+    const external = Object.values(os.networkInterfaces()).flat().find((i) => i && i.family === 'IPv4' && !i.internal);
+    if (!external) return; // a machine with only loopback has nothing else to refuse on
+    await expect(send({ path: '/', host: external.address })).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+  });
+
+  it('refuses requests without the token or with a wrong one', async () => {
+    const none = await api('app.status', {}, json);
+    expect(none.status).toBe(401);
+    expect(JSON.parse(none.body)).toMatchObject({ ok: false, error: { code: 'unauthenticated' } });
+    const wrong = await api('app.status', {}, { ...json, Authorization: 'Bearer nope' });
+    expect(wrong.status).toBe(401);
+    const page = await send({ path: '/' });
+    expect(page.status).toBe(401);
+    expect(page.body).toContain('访问令牌');
+    const wrongQuery = await send({ path: '/?token=guess' });
+    expect(wrongQuery.status).toBe(401);
+  });
+
+  it('answers with the token, and moves a token from the URL into a strict cookie', async () => {
+    const ok = await api('app.status', {});
+    expect(ok.status).toBe(200);
+    expect(JSON.parse(ok.body)).toMatchObject({ ok: true, value: { transport: 'browser' } });
+
+    const redirect = await send({ path: `/?token=${bridge.token}` });
+    expect(redirect.status).toBe(302);
+    const cookie = String(redirect.headers['set-cookie']);
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Strict/);
+    const withCookie = await api('app.status', {}, { ...json, Cookie: cookie.split(';')[0] ?? '' });
+    expect(withCookie.status).toBe(200);
+    const page = await send({ path: '/', headers: { Cookie: cookie.split(';')[0] ?? '' } });
+    expect(page.status).toBe(200);
+    expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+  });
+
+  it('refuses non-loopback Host headers (DNS rebinding) and foreign Origins', async () => {
+    const rebind = await send({ method: 'POST', path: '/api/app.status', headers: { ...auth(), Host: `evil.example:${bridge.port}` }, body: '{}' });
+    expect(rebind.status).toBe(403);
+    const origin = await api('app.status', {}, { ...auth(), Origin: 'http://evil.example' });
+    expect(origin.status).toBe(403);
+    const otherPort = await api('app.status', {}, { ...auth(), Origin: 'http://127.0.0.1:1' });
+    expect(otherPort.status).toBe(403);
+    const crossSite = await api('app.status', {}, { ...auth(), 'Sec-Fetch-Site': 'cross-site' });
+    expect(crossSite.status).toBe(403);
+    const sameOrigin = await api('app.status', {}, { ...auth(), Origin: `http://127.0.0.1:${bridge.port}` });
+    expect(sameOrigin.status).toBe(200);
+  });
+
+  it('refuses cross-site form posts (not JSON)', async () => {
+    const form = await send({
+      method: 'POST',
+      path: '/api/setup.init',
+      headers: { Authorization: `Bearer ${bridge.token}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: 'branchName=x',
+    });
+    expect(form.status).toBe(415);
+    expect(JSON.parse(form.body).error.code).toBe('invalid_input');
+  });
+
+  it('rejects unknown methods, malformed JSON and malformed payloads with invalid_input', async () => {
+    const unknown = JSON.parse((await api('tasks.dropEverything', {})).body);
+    expect(unknown).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    expect(unknown.error.message).toContain('未知的接口方法');
+    const notJson = await send({ method: 'POST', path: '/api/app.status', headers: auth(), body: '{not json' });
+    expect(JSON.parse(notJson.body).error.code).toBe('invalid_input');
+    const badPercent = await send({ method: 'POST', path: '/api/%E0%A4%A', headers: auth(), body: '{}' });
+    expect(JSON.parse(badPercent.body).error.code).toBe('invalid_input');
+    const malformed = JSON.parse((await api('setup.init', { input: { branchName: 42 } })).body);
+    expect(malformed.error.code).toBe('invalid_input');
+    expect(malformed.error.issues.map((i: { path: string }) => i.path)).toContain('branchName');
+  });
+
+  it('never serves files outside the renderer folder', async () => {
+    const r = await send({ path: '/..%2F..%2F..%2Fetc%2Fpasswd', headers: { Authorization: `Bearer ${bridge.token}` } });
+    expect(r.body).not.toContain('root:');
+  });
+});

@@ -1,0 +1,1 @@
+export { CHROMIUM_ARGS, NO_CHROMIUM_MESSAGE, findChromium } from '../../scripts/chromium.mjs';
