@@ -3,11 +3,17 @@ import { AppError } from '../../shared/api/envelope';
 import type { AppStatus } from '../../shared/api/contract';
 import { createAuthService } from '../auth/auth-service';
 import { SessionStore } from '../auth/sessions';
-import { createDispatcher, type Call, type Handlers } from '../api/dispatcher';
+import { createDispatcher, type Call, type CallContext, type Handlers } from '../api/dispatcher';
 import { DATABASE_FILE_NAME, ensureWritableFolder, openDatabase, type Database } from '../db/database';
 import { loadDemoBranch } from '../demo/demo-branch';
 import { createSetupService } from '../setup/setup-service';
 import { createTaskService } from '../tasks/task-service';
+import { COUNTING_RULE_DESCRIPTION, RULES_IN_FORCE, computeDeadline } from '../../shared/rules';
+import { createCalendarService } from '../calendar/calendar-service';
+import { decodeBase64File } from '../files/file-kind';
+import { createTemplateService } from '../questionnaire/template-service';
+import { recomputeDeadlines } from '../tasks/deadlines';
+import { localIsoDate } from './clock';
 import { acquireDataLock } from './data-lock';
 import { APP_VERSION } from './version';
 
@@ -49,11 +55,18 @@ export function createApp(options: AppOptions): VisitDeskApp {
   const setup = createSetupService(db, now);
   const auth = createAuthService(db, sessions);
   const tasks = createTaskService(db);
+  const calendar = createCalendarService(db);
+  const templates = createTemplateService(db);
+  const today = () => localIsoDate(now());
+  const userId = (ctx: CallContext) => ctx.session?.userId ?? 0;
 
   const handlers: Handlers = {
     'app.status': () => {
       const branch = setup.branch();
-      return { version: APP_VERSION, setupDone: branch !== null, branch, hqReachable: false, transport: options.transport };
+      const calendarWarnings = calendar
+        .missingYears(today())
+        .map((y) => `${y} 年节假日安排尚未载入：涉及该年的期限按普通周末计算，可能不准。请管理员在「设置 → 规则与日历」载入。`);
+      return { version: APP_VERSION, setupDone: branch !== null, branch, hqReachable: false, transport: options.transport, calendarWarnings };
     },
     'setup.init': async (input) => {
       await setup.init(input);
@@ -71,9 +84,29 @@ export function createApp(options: AppOptions): VisitDeskApp {
       const s = ctx.session!;
       return { id: s.userId, username: s.username, displayName: s.displayName, role: s.role };
     },
-    'demo.load': () => loadDemoBranch(db, now()),
+    'demo.load': () => loadDemoBranch(db, now(), calendar.current()),
     'tasks.summary': () => tasks.summary(),
-    'tasks.list': (input) => tasks.list(input),
+    'tasks.list': (input) => tasks.list(input, today()),
+    'calendar.years': () => ({ years: calendar.years(), missing: calendar.missingYears(today()) }),
+    'calendar.import': (input, ctx) =>
+      calendar.importFile(input.fileName, decodeBase64File(input.contentBase64, input.fileName, 10 * 1024 * 1024), userId(ctx), now(), (next) =>
+        recomputeDeadlines(db, next, today(), now()),
+      ),
+    'rules.list': () => ({ counting: COUNTING_RULE_DESCRIPTION, rules: RULES_IN_FORCE }),
+    'rules.try': ({ facts }) => {
+      const r = computeDeadline(facts, calendar.current());
+      if (!r.ok) throw new AppError('invalid_input', r.issues.map((i) => i.message).join('；'), r.issues);
+      return r.value;
+    },
+    'questionnaire.list': () => ({ templates: templates.list() }),
+    'questionnaire.get': ({ id, version }) => templates.get(id, version),
+    'questionnaire.import': (input, ctx) => {
+      const bytes = decodeBase64File(input.contentBase64, input.fileName, 1024 * 1024);
+      const t = templates.import(input.fileName, bytes.toString('utf8'), userId(ctx), now());
+      const summary = templates.list().find((s) => s.id === t.id && s.version === t.version);
+      if (!summary) throw new AppError('internal', '问卷已保存但无法读取');
+      return summary;
+    },
   };
 
   const call = createDispatcher(handlers, sessions, log);

@@ -2,7 +2,10 @@ import type { Database } from 'better-sqlite3';
 import { AppError } from '../../shared/api/envelope';
 import type { Channel, ProductType, TaskKind, TaskSource, TaskStatus } from '../../shared/domain/tasks';
 import { hashPassword } from '../auth/passwords';
-import { taskDeadline, type TaskFacts } from '../tasks/deadlines';
+import type { WorkCalendar } from '../../shared/calendar';
+import { addDays, halfYearKey, yearKey } from '../../shared/dates';
+import { localIsoDate } from '../app/clock';
+import { recomputeDeadlines } from '../tasks/deadlines';
 import { address, company, idNumber, mobile, personName } from './people';
 import { seededRandom, type Random } from './random';
 
@@ -38,26 +41,39 @@ const MIX: readonly { kind: TaskKind; source: TaskSource; count: number }[] = [
   { kind: 'underwriting', source: 'plan', count: 8 },
 ];
 
-const iso = (d: Date) => d.toISOString().slice(0, 10);
-const daysAgo = (today: Date, n: number) => iso(new Date(today.getTime() - n * 86_400_000));
+interface DemoFacts {
+  eventDate: string | null;
+  amountCents: number | null;
+  paymentMethod: 'cash' | 'bank_transfer' | null;
+  payee: 'applicant' | 'beneficiary' | null;
+  lastVisitDate: string | null;
+  cycle: string;
+}
 
-function factsFor(kind: TaskKind, r: Random, today: Date, channel: Channel): TaskFacts {
+function factsFor(kind: TaskKind, r: Random, today: string): DemoFacts {
+  const none: DemoFacts = { eventDate: null, amountCents: null, paymentMethod: null, payee: null, lastVisitDate: null, cycle: '' };
   switch (kind) {
     case 'new_policy':
-      return { kind, receiptSignedDate: daysAgo(today, r.int(1, 14)), channel };
-    case 'problem_case':
-      return { kind, workOrderDate: daysAgo(today, r.int(0, 6)) };
-    case 'key_client':
-    case 'shareholder_client':
-      return { kind, today: iso(today), lastVisitDate: r.next() < 0.5 ? daysAgo(today, r.int(60, 400)) : null };
-    case 'survival_benefit':
-      return { kind, paymentDate: daysAgo(today, r.int(0, 20)), amountYuan: r.int(1000, 60_000), method: r.next() < 0.7 ? 'bank_transfer' : 'cash', collectedInPerson: false };
     case 'renewal':
-      return { kind, expiryDate: daysAgo(today, -r.int(10, 120)) };
-    case 'claim_closed':
-      return { kind, closedDate: daysAgo(today, r.int(0, 10)) };
+      return none; // their facts live on the policy (receipt signed, expiry)
+    case 'problem_case':
+      return { ...none, eventDate: addDays(today, -r.int(0, 6)) };
     case 'underwriting':
-      return { kind, underwritingDate: daysAgo(today, r.int(0, 40)) };
+      return { ...none, eventDate: addDays(today, -r.int(0, 40)) };
+    case 'claim_closed':
+      return { ...none, eventDate: addDays(today, -r.int(0, 10)) };
+    case 'key_client':
+      return { ...none, lastVisitDate: r.next() < 0.5 ? addDays(today, -r.int(60, 400)) : null, cycle: yearKey(today) };
+    case 'shareholder_client':
+      return { ...none, lastVisitDate: r.next() < 0.5 ? addDays(today, -r.int(60, 400)) : null, cycle: halfYearKey(today) };
+    case 'survival_benefit':
+      return {
+        ...none,
+        eventDate: addDays(today, -r.int(0, 20)),
+        amountCents: r.int(1000, 60_000) * 100,
+        paymentMethod: r.next() < 0.7 ? 'bank_transfer' : 'cash',
+        payee: r.next() < 0.6 ? 'applicant' : 'beneficiary',
+      };
   }
 }
 
@@ -65,12 +81,13 @@ function factsFor(kind: TaskKind, r: Random, today: Date, channel: Channel): Tas
  * Fills a realistic demo branch (three users, ~200 tasks of several kinds, customers and
  * policies) so a newcomer sees a working branch at once. Deterministic for a given day.
  */
-export async function loadDemoBranch(db: Database, today: Date): Promise<{ tasks: number; customers: number; users: number }> {
+export async function loadDemoBranch(db: Database, now: Date, calendar: WorkCalendar): Promise<{ tasks: number; customers: number; users: number }> {
   const exists = db.prepare('SELECT 1 FROM users WHERE username = ?').get(DEMO_USERS[0].username);
   if (exists) throw new AppError('conflict', '演示数据已经载入过，无需重复载入');
   const hash = await hashPassword(DEMO_PASSWORD);
   const r = seededRandom(20261125);
-  const at = today.toISOString();
+  const at = now.toISOString();
+  const today = localIsoDate(now);
 
   return db.transaction(() => {
     const userIds: Record<string, number> = {};
@@ -81,12 +98,13 @@ export async function loadDemoBranch(db: Database, today: Date): Promise<{ tasks
     const insertCustomer = db.prepare('INSERT INTO customers (name, phone, id_number, address, created_at) VALUES (?, ?, ?, ?, ?)');
     const insertPolicy = db.prepare(
       `INSERT INTO policies (policy_no, applicant_id, insured_name, product_name, product_type, channel, premium_cents, pay_years,
-         coverage_period, issue_date, receipt_signed_date, agent_code, agent_name, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         coverage_period, term_years, issue_date, receipt_signed_date, expiry_date, agent_code, agent_name, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const insertTask = db.prepare(
-      `INSERT INTO visit_tasks (customer_id, policy_id, kind, source, cycle, status, assignee_id, opens_on, due_on, due_explanation, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO visit_tasks (customer_id, policy_id, kind, source, cycle, status, assignee_id, event_date, amount_cents,
+         payment_method, payee, paid_in_person, last_visit_date, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
 
     let tasks = 0;
@@ -103,28 +121,29 @@ export async function loadDemoBranch(db: Database, today: Date): Promise<{ tasks
         customers++;
         const product = r.pick(PRODUCTS);
         const channel: Channel = r.next() < 0.7 ? 'individual' : r.pick(['bancassurance', 'bank_direct'] as const);
-        const facts = factsFor(kind, r, today, channel);
-        const receipt = facts.kind === 'new_policy' ? facts.receiptSignedDate : daysAgo(today, r.int(30, 900));
-        const policyNo = `P${today.getUTCFullYear()}${String(370_000 + seq++).padStart(8, '0')}`;
+        const facts = factsFor(kind, r, today);
+        const receipt = addDays(today, kind === 'new_policy' ? -r.int(1, 14) : -r.int(30, 900));
+        const term = r.pick([5, 10, 20, 30]);
+        const expiry = kind === 'renewal' ? addDays(today, r.int(10, 120)) : addDays(receipt, term * 365);
+        const policyNo = `P${today.slice(0, 4)}${String(370_000 + seq++).padStart(8, '0')}`;
         const policyId = Number(
           insertPolicy.run(
             policyNo, customerId, corporate ? '员工团体' : personName(r), product.name, product.type, channel,
-            r.int(30, 500) * 10_000, r.pick([1, 3, 5, 10, 20]), r.pick(['10年', '20年', '终身', '至70周岁']),
-            daysAgo(today, Math.round((today.getTime() - Date.parse(receipt)) / 86_400_000) + r.int(3, 15)), receipt,
+            r.int(30, 500) * 10_000, r.pick([1, 3, 5, 10, 20]), `${term}年`, term, addDays(receipt, -r.int(3, 15)), receipt, expiry,
             'YW2033', '王强', at,
           ).lastInsertRowid,
         );
-        const deadline = taskDeadline(facts);
         const assigned = r.next() < 0.75;
         const assignee = kind === 'key_client' || kind === 'shareholder_client' ? userIds.sales : userIds.staff;
         const status: TaskStatus = !assigned ? 'unassigned' : r.next() < 0.15 ? 'booked' : 'to_contact';
         insertTask.run(
-          customerId, policyId, kind, source, deadline.cycle, status, assigned ? (assignee ?? null) : null,
-          deadline.opens, deadline.due, deadline.explanation, at, at,
+          customerId, policyId, kind, source, facts.cycle, status, assigned ? (assignee ?? null) : null, facts.eventDate,
+          facts.amountCents, facts.paymentMethod, facts.payee, facts.paymentMethod ? 0 : null, facts.lastVisitDate, at, at,
         );
         tasks++;
       }
     }
+    recomputeDeadlines(db, calendar, today, now);
     return { tasks, customers, users: DEMO_USERS.length };
   })();
 }

@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import type { TaskSummary } from '../../shared/api/contract';
+import { addDays } from '../../shared/dates';
 import { maskPhone } from '../../shared/domain/masking';
 import type { Channel, TaskKind, TaskRow, TaskSource, TaskStatus } from '../../shared/domain/tasks';
 
@@ -7,6 +8,8 @@ export interface TaskQuery {
   kind?: TaskKind | undefined;
   status?: TaskStatus | undefined;
   search?: string | undefined;
+  due?: 'overdue' | 'soon' | undefined;
+  soonDays: number;
   offset: number;
   limit: number;
 }
@@ -25,7 +28,11 @@ interface TaskRecord {
   opens_on: string | null;
   due_on: string | null;
   due_explanation: string | null;
+  due_warnings: string | null;
 }
+
+/** Statuses in which nothing is owed any more. */
+const CLOSED = "'done', 'to_countersign'";
 
 /** Escapes LIKE wildcards so a search for "50%" finds that text, not everything. */
 const likeContains = (s: string) => `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -46,9 +53,20 @@ export function createTaskService(db: Database) {
       return { total, byKind, byStatus };
     },
 
-    list(q: TaskQuery): { rows: TaskRow[]; total: number } {
+    /** `today` is the branch's date: overdue and due-soon are computed here, never stored. */
+    list(q: TaskQuery, today: string): { rows: TaskRow[]; total: number } {
       const where: string[] = [];
       const params: unknown[] = [];
+      if (q.due) {
+        where.push(`t.visit_required = 1 AND t.status NOT IN (${CLOSED})`);
+        if (q.due === 'overdue') {
+          where.push('t.due_on < ?');
+          params.push(today);
+        } else {
+          where.push('t.due_on >= ? AND t.due_on <= ?');
+          params.push(today, addDays(today, q.soonDays));
+        }
+      }
       if (q.kind) {
         where.push('t.kind = ?');
         params.push(q.kind);
@@ -71,7 +89,7 @@ export function createTaskService(db: Database) {
       const records = db
         .prepare(
           `SELECT t.id, t.kind, t.source, t.status, c.name AS customer_name, c.phone, p.policy_no, p.product_name,
-                  p.channel, u.display_name AS assignee_name, t.opens_on, t.due_on, t.due_explanation
+                  p.channel, u.display_name AS assignee_name, t.opens_on, t.due_on, t.due_explanation, t.due_warnings
            ${from} ORDER BY t.due_on IS NULL, t.due_on, t.id LIMIT ? OFFSET ?`,
         )
         .all(...params, q.limit, q.offset) as TaskRecord[];
@@ -91,6 +109,7 @@ export function createTaskService(db: Database) {
           opensOn: r.opens_on,
           dueOn: r.due_on,
           dueExplanation: r.due_explanation,
+          dueWarnings: r.due_warnings ? r.due_warnings.split('\n') : [],
         })),
       };
     },

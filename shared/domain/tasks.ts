@@ -86,4 +86,14 @@ export interface TaskRow {
   opensOn: string | null;
   dueOn: string | null;
   dueExplanation: string | null;
+  /** E.g. the calendar year the due date falls in is not loaded yet. */
+  dueWarnings: string[];
+}
+
+/**
+ * Cooling-off days when the policy does not say: at least 10 (重庆…办法 第四条); bancassurance
+ * products commonly set 15.
+ */
+export function defaultCoolingOffDays(channel: Channel | null): number {
+  return channel === 'bancassurance' || channel === 'bank_direct' ? 15 : 10;
 }

@@ -1,10 +1,11 @@
 import { initial } from './001_initial';
+import { rulesAndCalendar } from './002_rules_and_calendar';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
 
 /** Every migration, in order. Append only: never edit one that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [initial];
+export const MIGRATIONS: readonly Migration[] = [initial, rulesAndCalendar];
 
 export const LATEST_VERSION = MIGRATIONS.length;
 
