@@ -1,5 +1,6 @@
 // Takes the README screenshots: starts browser mode on a fresh data folder, sets up a branch with
-// the demo data through the contract, and photographs the task board in headless Chromium.
+// the demo data through the contract, and photographs the task board and the rule try-out in
+// headless Chromium.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -54,6 +55,18 @@ try {
   await page.getByRole('button', { name: '登录' }).click();
   await page.locator('.ant-table-row').first().waitFor();
   await page.screenshot({ path: path.join(out, 'screenshot-tasks.png') });
+
+  // 设置 → 规则与日历 → 试算: why a problem case handed down before National Day is due on the make-up Saturday.
+  await page.getByRole('menuitem', { name: '设置' }).click();
+  await page.getByRole('tab', { name: '试算' }).click();
+  await page.locator('#try-kind').click();
+  await page.locator('#try-kind').fill('问题件处理');
+  await page.locator('.ant-select-item-option[title="问题件处理"]').click();
+  await page.locator('#try-workOrderDate').fill('2026-09-30');
+  await page.getByTestId('try-form').getByRole('button', { name: '试算' }).click();
+  await page.getByTestId('try-explanation').waitFor();
+  await page.mouse.move(0, 0); // no hover highlight on the button
+  await page.screenshot({ path: path.join(out, 'screenshot-rules.png') });
   console.log('截图已保存到 docs/');
 } finally {
   await browser.close();

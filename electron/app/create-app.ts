@@ -13,6 +13,10 @@ import { createCalendarService } from '../calendar/calendar-service';
 import { decodeBase64File } from '../files/file-kind';
 import { createTemplateService } from '../questionnaire/template-service';
 import { recomputeDeadlines } from '../tasks/deadlines';
+import { createImportService } from '../import/import-service';
+import { createJobRunner } from '../jobs/job-runner';
+import { createTaskActions } from '../tasks/task-actions';
+import { createUploadService } from '../uploads/upload-service';
 import { localIsoDate } from './clock';
 import { acquireDataLock } from './data-lock';
 import { APP_VERSION } from './version';
@@ -59,6 +63,10 @@ export function createApp(options: AppOptions): VisitDeskApp {
   const templates = createTemplateService(db);
   const today = () => localIsoDate(now());
   const userId = (ctx: CallContext) => ctx.session?.userId ?? 0;
+  const jobs = createJobRunner(log);
+  const uploads = createUploadService(dataDir);
+  const imports = createImportService({ db, uploads, jobs, calendar: () => calendar.current(), now, today });
+  const actions = createTaskActions(db, tasks, now);
 
   const handlers: Handlers = {
     'app.status': () => {
@@ -107,6 +115,30 @@ export function createApp(options: AppOptions): VisitDeskApp {
       if (!summary) throw new AppError('internal', '问卷已保存但无法读取');
       return summary;
     },
+
+    'jobs.get': ({ jobId }, ctx) => jobs.get(jobId, userId(ctx)),
+    'jobs.cancel': ({ jobId }, ctx) => jobs.cancel(jobId, userId(ctx)),
+    'uploads.begin': ({ fileName, size }, ctx) => uploads.begin(fileName, size, userId(ctx)),
+    'uploads.chunk': ({ uploadId, offset, dataBase64 }, ctx) => uploads.chunk(uploadId, offset, Buffer.from(dataBase64, 'base64'), userId(ctx)),
+    'uploads.finish': ({ uploadId }, ctx) => {
+      const u = uploads.finish(uploadId, userId(ctx));
+      return { size: u.size, sha256: u.sha256 };
+    },
+    'import.probe': ({ uploadId }, ctx) => imports.probe(uploadId, userId(ctx)),
+    'import.preview': ({ uploadId, mapping, defaultKind }, ctx) => ({ jobId: imports.preview(uploadId, mapping, defaultKind, userId(ctx)) }),
+    'import.previewResult': ({ jobId }, ctx) => imports.previewResult(jobId, userId(ctx)),
+    'import.commit': ({ previewJobId }, ctx) => ({ jobId: imports.commit(previewJobId, userId(ctx)) }),
+    'import.commitResult': ({ jobId }, ctx) => imports.commitResult(jobId, userId(ctx)),
+    'import.batches': () => ({ batches: tasks.batches() }),
+    'tasks.get': ({ id }) => actions.detail(id),
+    'tasks.assign': ({ taskIds, assigneeId }, ctx) => ({ updated: actions.assign(taskIds, assigneeId, userId(ctx)) }),
+    'tasks.correctPhone': ({ taskId, newPhone, reason }, ctx) => actions.correctPhone(taskId, newPhone, reason, userId(ctx)),
+    'tasks.recordUnable': ({ taskId, reason }, ctx) => actions.recordUnable(taskId, reason, userId(ctx)),
+    'users.list': () => ({ users: tasks.users() }),
+    'appointments.create': (input, ctx) => actions.book(input, userId(ctx)),
+    'appointments.cancel': ({ id, reason }, ctx) => actions.cancelAppointment(id, reason, userId(ctx)),
+    'appointments.week': ({ weekStart }, ctx) => ({ appointments: actions.week(weekStart, userId(ctx)) }),
+    'attempts.log': (input, ctx) => actions.logAttempt(input, userId(ctx)),
   };
 
   const call = createDispatcher(handlers, sessions, log);

@@ -107,6 +107,8 @@ export async function loadDemoBranch(db: Database, now: Date, calendar: WorkCale
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
 
+    const insertEvent = db.prepare("INSERT INTO task_events (task_id, at, event, summary) VALUES (?, ?, 'created', ?)");
+    const insertAppointment = db.prepare('INSERT INTO appointments (task_id, user_id, starts_at, place, contact_person, created_at) VALUES (?, ?, ?, ?, ?, ?)');
     let tasks = 0;
     let customers = 0;
     let seq = 1;
@@ -135,11 +137,18 @@ export async function loadDemoBranch(db: Database, now: Date, calendar: WorkCale
         );
         const assigned = r.next() < 0.75;
         const assignee = kind === 'key_client' || kind === 'shareholder_client' ? userIds.sales : userIds.staff;
-        const status: TaskStatus = !assigned ? 'unassigned' : r.next() < 0.15 ? 'booked' : 'to_contact';
-        insertTask.run(
+        const booked = assigned && r.next() < 0.15;
+        const status: TaskStatus = !assigned ? 'unassigned' : booked ? 'booked' : 'to_contact';
+        const taskId = insertTask.run(
           customerId, policyId, kind, source, facts.cycle, status, assigned ? (assignee ?? null) : null, facts.eventDate,
           facts.amountCents, facts.paymentMethod, facts.payee, facts.paymentMethod ? 0 : null, facts.lastVisitDate, at, at,
-        );
+        ).lastInsertRowid;
+        insertEvent.run(taskId, at, '演示数据');
+        // 已预约 only where an appointment really exists: statuses follow from what happened.
+        if (booked) {
+          const time = `${String(r.int(9, 17)).padStart(2, '0')}:${r.pick(['00', '30'])}`;
+          insertAppointment.run(taskId, assignee ?? null, `${addDays(today, r.int(0, 6))} ${time}`, corporate ? `${name}会议室` : '客户家中', corporate ? '财务经理' : '本人', at);
+        }
         tasks++;
       }
     }

@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
-import type { TaskSummary } from '../../shared/api/contract';
+import type { ImportBatch, TaskSummary, UserSummary } from '../../shared/api/contract';
+import type { Role } from '../../shared/domain/roles';
 import { addDays } from '../../shared/dates';
 import { maskPhone } from '../../shared/domain/masking';
 import type { Channel, TaskKind, TaskRow, TaskSource, TaskStatus } from '../../shared/domain/tasks';
@@ -8,6 +9,11 @@ export interface TaskQuery {
   kind?: TaskKind | undefined;
   status?: TaskStatus | undefined;
   search?: string | undefined;
+  channel?: Channel | undefined;
+  assigneeId?: number | undefined;
+  unassigned?: boolean | undefined;
+  hasAppointment?: boolean | undefined;
+  sort: 'due' | '-due';
   due?: 'overdue' | 'soon' | undefined;
   soonDays: number;
   offset: number;
@@ -31,11 +37,20 @@ interface TaskRecord {
   due_warnings: string | null;
 }
 
+const SELECT = `SELECT t.id, t.kind, t.source, t.status, c.name AS customer_name, c.phone, p.policy_no, p.product_name,
+  p.channel, u.display_name AS assignee_name, t.opens_on, t.due_on, t.due_explanation, t.due_warnings`;
+const FROM = `FROM visit_tasks t
+  JOIN customers c ON c.id = t.customer_id
+  LEFT JOIN policies p ON p.id = t.policy_id
+  LEFT JOIN users u ON u.id = t.assignee_id`;
+
 /** Statuses in which nothing is owed any more. */
 const CLOSED = "'done', 'to_countersign'";
 
 /** Escapes LIKE wildcards so a search for "50%" finds that text, not everything. */
 const likeContains = (s: string) => `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+export type TaskService = ReturnType<typeof createTaskService>;
 
 export function createTaskService(db: Database) {
   return {
@@ -71,6 +86,18 @@ export function createTaskService(db: Database) {
         where.push('t.kind = ?');
         params.push(q.kind);
       }
+      if (q.channel) {
+        where.push('p.channel = ?');
+        params.push(q.channel);
+      }
+      if (q.assigneeId) {
+        where.push('t.assignee_id = ?');
+        params.push(q.assigneeId);
+      }
+      if (q.unassigned) where.push('t.assignee_id IS NULL');
+      if (q.hasAppointment !== undefined) {
+        where.push(`${q.hasAppointment ? '' : 'NOT '}EXISTS (SELECT 1 FROM appointments a WHERE a.task_id = t.id AND a.status = 'scheduled')`);
+      }
       if (q.status) {
         where.push('t.status = ?');
         params.push(q.status);
@@ -80,38 +107,64 @@ export function createTaskService(db: Database) {
         where.push("(c.name LIKE ? ESCAPE '\\' OR p.policy_no LIKE ? ESCAPE '\\' OR c.phone LIKE ? ESCAPE '\\')");
         params.push(likeContains(q.search), likeContains(q.search), likeContains(digits));
       }
-      const from = `FROM visit_tasks t
-        JOIN customers c ON c.id = t.customer_id
-        LEFT JOIN policies p ON p.id = t.policy_id
-        LEFT JOIN users u ON u.id = t.assignee_id
-        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`;
+      const from = `${FROM} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`;
       const total = (db.prepare(`SELECT count(*) AS n ${from}`).get(...params) as { n: number }).n;
       const records = db
         .prepare(
-          `SELECT t.id, t.kind, t.source, t.status, c.name AS customer_name, c.phone, p.policy_no, p.product_name,
-                  p.channel, u.display_name AS assignee_name, t.opens_on, t.due_on, t.due_explanation, t.due_warnings
-           ${from} ORDER BY t.due_on IS NULL, t.due_on, t.id LIMIT ? OFFSET ?`,
+          `${SELECT} ${from} ORDER BY t.due_on IS NULL, t.due_on ${q.sort === '-due' ? 'DESC' : 'ASC'}, t.id LIMIT ? OFFSET ?`,
         )
         .all(...params, q.limit, q.offset) as TaskRecord[];
-      return {
-        total,
-        rows: records.map((r) => ({
-          id: r.id,
-          kind: r.kind,
-          source: r.source,
-          status: r.status,
-          customerName: r.customer_name,
-          phoneMasked: maskPhone(r.phone),
-          policyNo: r.policy_no,
-          productName: r.product_name,
-          channel: r.channel,
-          assigneeName: r.assignee_name,
-          opensOn: r.opens_on,
-          dueOn: r.due_on,
-          dueExplanation: r.due_explanation,
-          dueWarnings: r.due_warnings ? r.due_warnings.split('\n') : [],
-        })),
-      };
+      return { total, rows: records.map(toRow) };
     },
+
+    users(): UserSummary[] {
+      return db
+        .prepare<[], { id: number; display_name: string; role: Role }>('SELECT id, display_name, role FROM users WHERE disabled = 0 ORDER BY role, display_name')
+        .all()
+        .map((u) => ({ id: u.id, displayName: u.display_name, role: u.role }));
+    },
+
+    /** The import log: who imported which file when, with what result. */
+    batches(): ImportBatch[] {
+      return db
+        .prepare(
+          `SELECT b.id, b.file_name, b.file_sha256, u.display_name, b.imported_at, b.rows_total, b.rows_created, b.rows_updated,
+                  b.rows_unchanged, b.rows_invalid, b.rows_duplicate
+           FROM import_batches b JOIN users u ON u.id = b.imported_by ORDER BY b.id DESC LIMIT 200`,
+        )
+        .all()
+        .map((r) => {
+          const b = r as Record<string, string | number>;
+          return {
+            id: b.id as number, fileName: b.file_name as string, fileSha256: b.file_sha256 as string, importedBy: b.display_name as string,
+            importedAt: b.imported_at as string, rowsTotal: b.rows_total as number, created: b.rows_created as number,
+            updated: b.rows_updated as number, unchanged: b.rows_unchanged as number, invalid: b.rows_invalid as number, duplicates: b.rows_duplicate as number,
+          };
+        });
+    },
+
+    byId(id: number): TaskRow | null {
+      const r = db.prepare(`${SELECT} ${FROM} WHERE t.id = ?`).get(id) as TaskRecord | undefined;
+      return r ? toRow(r) : null;
+    },
+  };
+}
+
+function toRow(r: TaskRecord): TaskRow {
+  return {
+    id: r.id,
+    kind: r.kind,
+    source: r.source,
+    status: r.status,
+    customerName: r.customer_name,
+    phoneMasked: maskPhone(r.phone),
+    policyNo: r.policy_no,
+    productName: r.product_name,
+    channel: r.channel,
+    assigneeName: r.assignee_name,
+    opensOn: r.opens_on,
+    dueOn: r.due_on,
+    dueExplanation: r.due_explanation,
+    dueWarnings: r.due_warnings ? r.due_warnings.split('\n') : [],
   };
 }

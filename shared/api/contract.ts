@@ -2,7 +2,8 @@ import { z } from 'zod';
 import './zod-issues';
 import { defineContract, method } from './define';
 import type { Role } from '../domain/roles';
-import { TASK_KINDS, TASK_STATUSES, type TaskRow } from '../domain/tasks';
+import { CHANNELS, TASK_KINDS, TASK_STATUSES, type TaskKind, type TaskRow } from '../domain/tasks';
+import type { ApiError, FieldIssue } from './envelope';
 import type { QuestionnaireTemplate } from '../questionnaire';
 import type { DeadlineResult, RuleDescription } from '../rules';
 
@@ -54,6 +55,11 @@ export const taskListInput = z.object({
   /** Overdue and due-soon are queries on the stored deadline, never hand-set flags. */
   due: z.enum(['overdue', 'soon'], { error: '期限筛选应为「已逾期」或「即将到期」' }).optional(),
   soonDays: z.number().int('天数应为整数').min(1, '天数至少为 1').max(60, '天数不能超过 60').default(3),
+  channel: z.enum(CHANNELS, { error: '渠道不正确' }).optional(),
+  assigneeId: z.number().int().positive('经办人不正确').optional(),
+  unassigned: z.boolean().optional(),
+  hasAppointment: z.boolean().optional(),
+  sort: z.enum(['due', '-due'], { error: '排序方式不正确' }).default('due'),
   offset: z.number().int('偏移量应为整数').min(0, '偏移量不能为负').default(0),
   limit: z.number().int('条数应为整数').min(1, '条数至少为 1').max(500, '每次最多取 500 条').default(100),
 });
@@ -66,6 +72,51 @@ export const fileUploadInput = z.object({
   fileName,
   // Base64 of the file's bytes; 10 MB of file is about 13.4 MB of base64.
   contentBase64: z.string({ error: '缺少文件内容' }).min(1, '文件为空').max(14_000_000, '文件过大（上限 10 MB）'),
+});
+
+const id = (label: string) => z.number({ error: `缺少${label}` }).int(`${label}不正确`).positive(`${label}不正确`);
+const uuid = (label: string) => z.string({ error: `缺少${label}` }).regex(/^[0-9a-f-]{36}$/, `${label}不正确`);
+const isoDate = (label: string) => z.string({ error: `请填写${label}` }).regex(/^\d{4}-\d{2}-\d{2}$/, `${label}应为 YYYY-MM-DD 格式`);
+const dateTime = (label: string) =>
+  z.string({ error: `请填写${label}` }).regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/, `${label}应为 YYYY-MM-DD HH:MM 格式`);
+const note = (label: string, max = 500) => z.string().trim().max(max, `${label}不能超过 ${max} 个字`);
+
+export const IMPORT_FIELD_NAMES = [
+  'policyNo', 'applicantName', 'applicantPhone', 'insuredName', 'beneficiaryName', 'idNumber', 'address', 'issueDate', 'printDate',
+  'receiptSignedDate', 'receiptEntryDate', 'channel', 'productName', 'productType', 'premium', 'payYears', 'coveragePeriod',
+  'termYears', 'expiryDate', 'agentName', 'agentCode', 'caseType', 'problemDescription', 'branch', 'eventDate', 'amount',
+  'paymentMethod', 'lastVisitDate',
+] as const;
+
+export const importPreviewInput = z.object({
+  uploadId: uuid('上传编号'),
+  mapping: z.partialRecord(z.enum(IMPORT_FIELD_NAMES), z.number().int().min(0, '列号不正确').max(499, '列号不正确')),
+  defaultKind: z.enum(TASK_KINDS, { error: '请选择清单的回访类型' }),
+});
+
+export const CONTACT_METHODS = ['phone', 'sms', 'letter', 'home_visit'] as const;
+export const ATTEMPT_OUTCOMES = ['not_answered', 'wrong_number', 'refused', 'dialect', 'reached', 'booked'] as const;
+const phoneSchema = z
+  .string({ error: '请填写电话号码' })
+  .trim()
+  .transform((v) => v.replace(/[\s-]/g, ''))
+  .refine((v) => /^1[3-9]\d{9}$/.test(v) || /^0\d{2,3}\d{7,8}$/.test(v), '电话号码不正确：手机应为 11 位，固话应带区号');
+
+export const appointmentInput = z.object({
+  taskId: id('任务'),
+  date: isoDate('预约日期'),
+  time: z.string({ error: '请填写预约时间' }).regex(/^([01]\d|2[0-3]):[0-5]\d$/, '预约时间应为 HH:MM 格式'),
+  place: z.string({ error: '请填写地点' }).trim().min(1, '请填写地点').max(200, '地点不能超过 200 个字'),
+  contactPerson: z.string({ error: '请填写联系人' }).trim().min(1, '请填写联系人').max(50, '联系人不能超过 50 个字'),
+  note: note('备注').optional(),
+});
+
+export const attemptInput = z.object({
+  taskId: id('任务'),
+  method: z.enum(CONTACT_METHODS, { error: '请选择联系方式' }),
+  attemptedAt: dateTime('联系时间'),
+  outcome: z.enum(ATTEMPT_OUTCOMES, { error: '请选择联系结果' }),
+  note: note('备注').optional(),
 });
 
 export const ruleTryInput = z.object({
@@ -105,6 +156,129 @@ export interface CalendarImportResult {
   tasksRecomputed: number;
   warnings: string[];
   replacedBuiltIn: boolean;
+}
+
+export interface JobView {
+  id: string;
+  kind: string;
+  state: 'running' | 'done' | 'failed' | 'cancelled';
+  done: number;
+  total: number;
+  phase: string;
+  error: ApiError | null;
+}
+
+export interface ImportProbe {
+  fileName: string;
+  format: 'xlsx' | 'csv';
+  encoding: string | null;
+  sheetName: string | null;
+  headerRow: number;
+  columns: { index: number; header: string; samples: string[] }[];
+  /** Proposed mapping: the sender's remembered one if this header layout was seen before. */
+  mapping: Partial<Record<(typeof IMPORT_FIELD_NAMES)[number], number>>;
+  remembered: boolean;
+  defaultKind: TaskKind | null;
+  fields: { field: (typeof IMPORT_FIELD_NAMES)[number]; label: string; required: boolean }[];
+}
+
+export interface ImportSampleRow {
+  row: number;
+  action: 'create' | 'update' | 'unchanged';
+  policyNo: string;
+  applicantName: string;
+  kind: TaskKind;
+  dueOn: string | null;
+}
+
+export interface ImportPreview {
+  fileName: string;
+  rowsTotal: number;
+  valid: number;
+  invalid: number;
+  duplicates: number;
+  create: number;
+  update: number;
+  unchanged: number;
+  issues: FieldIssue[];
+  issuesTruncated: boolean;
+  sample: ImportSampleRow[];
+}
+
+export interface ImportSummary {
+  batchId: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  skipped: number;
+}
+
+export interface ImportBatch {
+  id: number;
+  fileName: string;
+  fileSha256: string;
+  importedBy: string;
+  importedAt: string;
+  rowsTotal: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  invalid: number;
+  duplicates: number;
+}
+
+export interface AppointmentView {
+  id: number;
+  taskId: number;
+  customerName: string;
+  startsAt: string;
+  place: string;
+  contactPerson: string;
+  note: string | null;
+  status: 'scheduled' | 'cancelled' | 'done';
+  userName: string;
+}
+
+export interface AttemptView {
+  id: number;
+  method: (typeof CONTACT_METHODS)[number];
+  attemptedAt: string;
+  outcome: (typeof ATTEMPT_OUTCOMES)[number];
+  phoneMasked: string;
+  note: string | null;
+  userName: string;
+}
+
+export interface TaskDetail {
+  task: TaskRow;
+  visitRequired: boolean;
+  deadlineSource: string | null;
+  problemDescription: string | null;
+  unableReason: string | null;
+  customer: { name: string; phoneMasked: string; idNumberMasked: string; address: string | null };
+  policy: {
+    policyNo: string;
+    productName: string;
+    productType: string;
+    channel: string;
+    insuredName: string | null;
+    premiumCents: number | null;
+    payYears: number | null;
+    coveragePeriod: string | null;
+    issueDate: string | null;
+    receiptSignedDate: string | null;
+    agentName: string | null;
+  } | null;
+  attempts: AttemptView[];
+  appointments: AppointmentView[];
+  history: { at: string; userName: string | null; summary: string; changes: { field: string; oldValue: string | null; newValue: string | null }[] }[];
+  nextStep: { action: string; explanation: string } | null;
+}
+
+export interface UserSummary {
+  id: number;
+  displayName: string;
+  role: Role;
 }
 
 export interface TemplateSummary {
@@ -157,6 +331,51 @@ export const contract = defineContract([
     'signed_in',
   ),
   method<TemplateSummary>()('questionnaire.import', fileUploadInput, ['admin']),
+
+  method<JobView>()('jobs.get', z.object({ jobId: uuid('后台任务编号') }), 'signed_in'),
+  method<JobView>()('jobs.cancel', z.object({ jobId: uuid('后台任务编号') }), 'signed_in'),
+
+  method<{ uploadId: string; chunkSize: number }>()(
+    'uploads.begin',
+    z.object({ fileName, size: z.number().int('文件大小不正确').min(0, '文件大小不正确') }),
+    'signed_in',
+  ),
+  method<{ received: number }>()(
+    'uploads.chunk',
+    z.object({ uploadId: uuid('上传编号'), offset: z.number().int().min(0), dataBase64: z.string().min(1).max(6_000_000, '分块过大') }),
+    'signed_in',
+  ),
+  method<{ size: number; sha256: string }>()('uploads.finish', z.object({ uploadId: uuid('上传编号') }), 'signed_in'),
+
+  method<ImportProbe>()('import.probe', z.object({ uploadId: uuid('上传编号') }), ['staff', 'manager', 'admin']),
+  method<{ jobId: string }>()('import.preview', importPreviewInput, ['staff', 'manager', 'admin']),
+  method<ImportPreview>()('import.previewResult', z.object({ jobId: uuid('后台任务编号') }), ['staff', 'manager', 'admin']),
+  method<{ jobId: string }>()('import.commit', z.object({ previewJobId: uuid('预览编号') }), ['staff', 'manager', 'admin']),
+  method<ImportSummary>()('import.commitResult', z.object({ jobId: uuid('后台任务编号') }), ['staff', 'manager', 'admin']),
+  method<{ batches: ImportBatch[] }>()('import.batches', empty, 'signed_in'),
+
+  method<TaskDetail>()('tasks.get', z.object({ id: id('任务') }), 'signed_in'),
+  method<{ updated: number }>()(
+    'tasks.assign',
+    z.object({ taskIds: z.array(id('任务')).min(1, '请选择任务').max(5000, '一次最多分配 5000 个任务'), assigneeId: id('经办人') }),
+    ['manager', 'admin'],
+  ),
+  method<TaskDetail>()('tasks.correctPhone', z.object({ taskId: id('任务'), newPhone: phoneSchema, reason: note('更正原因', 200).min(1, '请填写更正原因') }), [
+    'staff',
+    'manager',
+    'admin',
+  ]),
+  method<TaskDetail>()('tasks.recordUnable', z.object({ taskId: id('任务'), reason: note('原因').min(1, '请填写不能完成回访的原因') }), [
+    'staff',
+    'sales',
+    'manager',
+    'admin',
+  ]),
+  method<{ users: UserSummary[] }>()('users.list', empty, 'signed_in'),
+  method<TaskDetail>()('appointments.create', appointmentInput, 'signed_in'),
+  method<TaskDetail>()('appointments.cancel', z.object({ id: id('预约'), reason: note('取消原因', 200).min(1, '请填写取消原因') }), 'signed_in'),
+  method<{ appointments: AppointmentView[] }>()('appointments.week', z.object({ weekStart: isoDate('周起始日') }), 'signed_in'),
+  method<TaskDetail>()('attempts.log', attemptInput, 'signed_in'),
 ]);
 
 export type Contract = typeof contract;

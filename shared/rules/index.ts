@@ -133,4 +133,9 @@ export {
   optionalBooleanField,
   choiceField,
   toFieldIssues,
+  readFieldMeta,
+  type FieldType,
+  type FieldChoice,
+  type FieldMeta,
 } from './fields';
+export { fieldDescriptors, describeObjectFields, type FieldDescriptor } from './field-descriptors';

@@ -241,13 +241,16 @@ export const complaintCustomerInputSchema = z
 // ——— Sales visits ———
 
 const timeField = (label: string) =>
-  z.preprocess(
-    (v) => (v === undefined || v === null || (typeof v === 'string' && v.trim() === '') ? null : typeof v === 'string' ? v.trim() : v),
-    z
-      .string({ error: `${label}：应为 HH:mm 格式（如 14:30）` })
-      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, `${label}：应为 HH:mm 格式（如 14:30）`)
-      .nullable(),
-  );
+  z
+    .preprocess(
+      (v) => (v === undefined || v === null || (typeof v === 'string' && v.trim() === '') ? null : typeof v === 'string' ? v.trim() : v),
+      z
+        .string({ error: `${label}：应为 HH:mm 格式（如 14:30）` })
+        .regex(/^([01]\d|2[0-3]):[0-5]\d$/, `${label}：应为 HH:mm 格式（如 14:30）`)
+        .nullable(),
+    )
+    // Metadata for generated forms, like the builders in fields.ts.
+    .meta({ title: label, fieldType: 'time' });
 
 export const salesCallInputSchema = z.object({
   kind: z.literal('sales_call'),

@@ -7,12 +7,13 @@ import {
   UnorderedListOutlined,
   WarningOutlined,
 } from '@ant-design/icons';
-import { Badge, Button, Layout, Menu, Space, Typography } from 'antd';
+import { Alert, Badge, Button, Layout, Menu, Space, Typography } from 'antd';
 import { useEffect, useState, type ReactNode } from 'react';
 import { ROLE_LABELS } from '../../../shared/domain/roles';
 import type { MessageKey } from '../i18n/messages';
 import { useAppStore, useT } from '../stores/app-store';
 import { ComingSoon } from './ComingSoon';
+import { SettingsPage, type SettingsTab } from './settings/SettingsPage';
 import { TasksPage } from './TasksPage';
 
 type Section = 'tasks' | 'visits' | 'problems' | 'countersign' | 'sync' | 'stats' | 'settings';
@@ -45,6 +46,7 @@ export function Shell() {
   const t = useT();
   const { user, status, signOut, locale, setLocale } = useAppStore();
   const [section, setSection] = useState<Section>('tasks');
+  const [settingsTab, setSettingsTab] = useState<SettingsTab>('rules');
   // Online means head office can be reached, not merely that the PC has a network.
   const online = useOnline() && (status?.hqReachable ?? false);
 
@@ -75,7 +77,36 @@ export function Shell() {
             </Button>
           </Space>
         </Layout.Header>
-        <Layout.Content style={{ padding: 16 }}>{section === 'tasks' ? <TasksPage /> : <ComingSoon />}</Layout.Content>
+        <Layout.Content style={{ padding: 16 }}>
+          {/* Only an administrator can load a calendar year, so only they are asked to. */}
+          {user?.role === 'admin' && (status?.calendarWarnings.length ?? 0) > 0 && (
+            <Alert
+              type="warning"
+              showIcon
+              data-testid="calendar-banner"
+              style={{ marginBottom: 16 }}
+              title={status?.calendarWarnings.map((w, i) => <div key={i}>{w}</div>)}
+              action={
+                <Button
+                  size="small"
+                  onClick={() => {
+                    setSection('settings');
+                    setSettingsTab('calendar');
+                  }}
+                >
+                  {t('banner.openCalendar')}
+                </Button>
+              }
+            />
+          )}
+          {section === 'tasks' ? (
+            <TasksPage />
+          ) : section === 'settings' ? (
+            <SettingsPage tab={settingsTab} onTabChange={setSettingsTab} />
+          ) : (
+            <ComingSoon />
+          )}
+        </Layout.Content>
       </Layout>
     </Layout>
   );

@@ -1,3 +1,4 @@
+import { WarningOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Card, Input, Space, Statistic, Table, Tag, Tooltip, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import type { TaskSummary } from '../../../shared/api/contract';
@@ -88,12 +89,20 @@ export function TasksPage() {
             {
               title: '应完成日',
               dataIndex: 'dueOn',
-              width: 120,
+              width: 130,
               render: (due: string | null, row) =>
                 due ? (
-                  <Tooltip title={row.dueExplanation}>
-                    <Typography.Text>{due}</Typography.Text>
-                  </Tooltip>
+                  <Space size={4}>
+                    <Tooltip title={row.dueExplanation}>
+                      <Typography.Text>{due}</Typography.Text>
+                    </Tooltip>
+                    {row.dueWarnings.length > 0 && (
+                      // E.g. the due date falls in a year whose holidays are not loaded yet.
+                      <Tooltip title={row.dueWarnings.map((w, i) => <div key={i}>{w}</div>)}>
+                        <WarningOutlined className="due-warning" aria-label={t('tasks.dueWarnings')} data-testid="due-warning" />
+                      </Tooltip>
+                    )}
+                  </Space>
                 ) : null,
             },
           ]}

@@ -1,0 +1,168 @@
+/**
+ * Streams the data rows of a probed head-office list as normalised task rows. Blank rows, totals
+ * and repeated header rows are left out; duplicates within the file are caught here, where the
+ * whole file passes by. Progress is reported in bytes read; an aborted signal stops it at once.
+ */
+import fs from 'node:fs';
+import { AppError, type FieldIssue } from '../../shared/api/envelope';
+import { cancelledError, readCsvRecords } from './csv';
+import { headerSignature, IMPORT_FIELD_LABELS } from './headers';
+import { normalizeRow } from './normalize';
+import { combineHeaderRows, describeWhere, headerText } from './probe';
+import { cellToText, isBlankCell } from './text';
+import type { ColumnMapping, ImportField, NormalizedRow, RawCell, ReadOptions, RowResult, SheetProbe } from './types';
+import { readXlsxRows, unreadable, type SheetRow, type XlsxContext } from './xlsx-stream';
+
+const REQUIRED: readonly ImportField[] = ['policyNo', 'applicantName'];
+
+/** Problems with a mapping before any row is read: a required field without a column, a column used twice. */
+export function mappingIssues(mapping: ColumnMapping, columnCount: number): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  for (const f of REQUIRED) {
+    if (mapping[f] === undefined) issues.push({ path: `mapping.${f}`, message: `请为「${IMPORT_FIELD_LABELS[f]}」选择一列（必填）` });
+  }
+  const used = new Map<number, ImportField>();
+  for (const [f, col] of Object.entries(mapping) as [ImportField, number | undefined][]) {
+    if (col === undefined) continue;
+    if (!Number.isInteger(col) || col < 0 || col >= columnCount) {
+      issues.push({ path: `mapping.${f}`, message: `「${IMPORT_FIELD_LABELS[f]}」对应的列不存在` });
+      continue;
+    }
+    const other = used.get(col);
+    if (other) {
+      issues.push({ path: `mapping.${f}`, message: `「${IMPORT_FIELD_LABELS[f]}」和「${IMPORT_FIELD_LABELS[other]}」选了同一列` });
+    } else used.set(col, f);
+  }
+  return issues;
+}
+
+const TOTAL_WORDS = /^(合计|总计|小计|共计|累计|总数|汇总)/;
+const FOOTER_WORDS = /^(制表人|制表日期|制表|打印人|审核人|复核人)[:：]?/;
+
+/**
+ * A totals or footer line: its first filled cell says 合计/总计/小计/共计 (or 制表人…), or the
+ * policy number's place is empty and everything else in the row is a number (sums under columns).
+ */
+export function isTotalsRow(cells: readonly RawCell[], mapping: ColumnMapping): boolean {
+  const first = cells.find((c) => !isBlankCell(c));
+  if (first === undefined) return false;
+  const firstText = cellToText(first).replace(/\s+/g, '');
+  if (TOTAL_WORDS.test(firstText) || FOOTER_WORDS.test(firstText)) return true;
+  const policyCol = mapping.policyNo;
+  if (policyCol === undefined || !isBlankCell(cells[policyCol])) return false;
+  const filled = cells.filter((c) => !isBlankCell(c));
+  return filled.every((c) => typeof c === 'number' || /^[-+]?[\d,，]+(\.\d+)?(元|万元|件|笔)?$/.test(cellToText(c)));
+}
+
+/** The same fields as another row, apart from the row number and warnings' row numbers. */
+function contentKey(v: NormalizedRow): string {
+  const { row: _row, warnings: _warnings, ...rest } = v;
+  return JSON.stringify(rest);
+}
+
+/**
+ * Reads the rows after the header. Each data row yields either a normalised row or its issues.
+ * Throws AppError 'invalid_input' when the mapping lacks a required field or the file changed
+ * since it was probed, and AppError 'cancelled' (「导入已取消」) when `options.signal` aborts.
+ */
+export async function* readRows(filePath: string, fileName: string, probe: SheetProbe, options: ReadOptions): AsyncGenerator<RowResult> {
+  const { signal, mapping } = options;
+  if (signal?.aborted) throw cancelledError();
+  const mapIssues = mappingIssues(mapping, probe.columns.length);
+  if (mapIssues.length > 0) {
+    throw new AppError('invalid_input', `列的对应关系有误：${mapIssues.map((i) => i.message).join('；')}`, mapIssues);
+  }
+
+  let total: number;
+  try {
+    total = (await fs.promises.stat(filePath)).size;
+  } catch (e) {
+    throw unreadable(fileName, e as Error);
+  }
+  let lastReported = -1;
+  const progress = (done: number) => {
+    // Now and then: every 256 KB is plenty for a progress bar and cheap for IPC.
+    if (options.onProgress && (done - lastReported >= 256 * 1024 || done === total)) {
+      lastReported = done;
+      options.onProgress(done, total);
+    }
+  };
+
+  const ctx: XlsxContext = { sheetName: null, date1904: false, sheetCount: null };
+  const source: AsyncGenerator<SheetRow> =
+    probe.format === 'xlsx'
+      ? readXlsxRows(filePath, fileName, ctx, { onBytes: progress, signal })
+      : readCsvRecords(filePath, { encoding: toCsvEncoding(probe.encoding), delimiter: probe.delimiter ?? ',', onBytes: progress, signal });
+
+  const headers = probe.columns.map((c) => c.header);
+  const firstHeaderRow = probe.headerRow - probe.headerRowCount + 1;
+  const headerRows: SheetRow[] = [];
+  let headerChecked = false;
+  const checkHeader = () => {
+    headerChecked = true;
+    const top = headerRows.find((r) => r.row === firstHeaderRow)?.cells ?? [];
+    const bottom = headerRows.find((r) => r.row === probe.headerRow)?.cells ?? [];
+    const now = probe.headerRowCount === 2 ? combineHeaderRows(top, bottom).headers : bottom.map(headerText);
+    const padded = headers.map((_, i) => now[i] ?? '');
+    if (headerSignature(padded) !== probe.headerSignature || now.slice(headers.length).some((h) => h !== '')) {
+      throw new AppError('invalid_input', `${describeWhere(fileName, probe.sheetName)}在预览之后被改动过（第 ${probe.headerRow} 行的表头与预览时不同），请重新选择文件`, [
+        { path: 'file', message: '文件已改动' },
+      ]);
+    }
+  };
+
+  const headerKey = headers.map((h) => h.replace(/\s+/g, '')).join('\u0001');
+  const seen = new Map<string, { row: number; content: string }>();
+  const kindLabel = (v: NormalizedRow) => v.source ?? v.kind;
+
+  for await (const r of source) {
+    if (signal?.aborted) throw cancelledError();
+    if (r.row <= probe.headerRow) {
+      if (r.row >= firstHeaderRow) headerRows.push(r);
+      continue;
+    }
+    if (!headerChecked) checkHeader();
+    if (r.cells.every((c) => isBlankCell(c))) continue;
+    if (isTotalsRow(r.cells, mapping)) {
+      options.onSkip?.(r.row, '合计行或表尾');
+      continue;
+    }
+    if (probe.headerRowCount === 1 && headers.map((_, i) => cellToText(r.cells[i]).replace(/\s+/g, '')).join('\u0001') === headerKey) {
+      options.onSkip?.(r.row, '重复的表头行');
+      continue;
+    }
+    const result = normalizeRow(r.cells, r.row, mapping, options.defaultKind, headers, { date1904: ctx.date1904 });
+    if (result.ok) {
+      const v = result.value;
+      const key = `${v.policyNo}\u0001${v.kind}\u0001${kindLabel(v)}`;
+      const content = contentKey(v);
+      const earlier = seen.get(key);
+      if (earlier) {
+        if (earlier.content === content) {
+          options.onSkip?.(r.row, `与第 ${earlier.row} 行完全相同（重复行）`);
+          continue;
+        }
+        yield {
+          ok: false,
+          row: r.row,
+          issues: [
+            {
+              path: `rows.${r.row}.policyNo`,
+              message: `第 ${r.row} 行：保单号 ${v.policyNo} 在第 ${earlier.row} 行已有同类任务，但两行内容不同；请核对后只保留一行`,
+            },
+          ],
+        };
+        continue;
+      }
+      seen.set(key, { row: r.row, content });
+    }
+    yield result;
+  }
+  if (!headerChecked) checkHeader();
+  if (signal?.aborted) throw cancelledError();
+  if (lastReported !== total) options.onProgress?.(total, total);
+}
+
+function toCsvEncoding(encoding: string | null): 'utf-8' | 'utf-8-bom' | 'gb18030' | 'utf-16le' {
+  return encoding === 'utf-8-bom' || encoding === 'gb18030' || encoding === 'utf-16le' ? encoding : 'utf-8';
+}

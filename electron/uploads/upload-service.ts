@@ -1,0 +1,91 @@
+import { createHash, randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { AppError } from '../../shared/api/envelope';
+
+export const MAX_UPLOAD_BYTES = 100 * 1024 * 1024;
+export const UPLOAD_CHUNK_BYTES = 4 * 1024 * 1024;
+
+interface Upload {
+  id: string;
+  userId: number;
+  fileName: string;
+  size: number;
+  received: number;
+  file: string;
+  sha256: string | null;
+}
+
+export interface FinishedUpload {
+  id: string;
+  fileName: string;
+  file: string;
+  size: number;
+  sha256: string;
+}
+
+/**
+ * Files reach main in chunks through the contract (the same over IPC and HTTP), into a folder
+ * beside the database. Nothing is imported from an upload until the user confirms a preview.
+ */
+export function createUploadService(dataDir: string) {
+  const dir = path.join(dataDir, 'uploads');
+  fs.mkdirSync(dir, { recursive: true });
+  // Leftovers of a crash or an abandoned import are useless after a day.
+  for (const name of fs.readdirSync(dir)) {
+    const p = path.join(dir, name);
+    if (Date.now() - fs.statSync(p).mtimeMs > 86_400_000) fs.rmSync(p, { force: true });
+  }
+  const uploads = new Map<string, Upload>();
+
+  function own(id: string, userId: number): Upload {
+    const u = uploads.get(id);
+    if (!u || u.userId !== userId) throw new AppError('not_found', '找不到上传的文件，请重新选择文件');
+    return u;
+  }
+
+  return {
+    begin(fileName: string, size: number, userId: number): { uploadId: string; chunkSize: number } {
+      if (size > MAX_UPLOAD_BYTES) {
+        throw new AppError('invalid_input', `文件「${fileName}」有 ${(size / 1048576).toFixed(0)} MB，超过上限 ${MAX_UPLOAD_BYTES / 1048576} MB。请按月份或件类型拆分后分别导入。`, [
+          { path: 'file', message: '文件过大' },
+        ]);
+      }
+      if (size === 0) throw new AppError('invalid_input', `文件「${fileName}」是空的`, [{ path: 'file', message: '文件为空' }]);
+      const id = randomUUID();
+      const file = path.join(dir, `${id}.part`);
+      fs.writeFileSync(file, '');
+      uploads.set(id, { id, userId, fileName, size, received: 0, file, sha256: null });
+      return { uploadId: id, chunkSize: UPLOAD_CHUNK_BYTES };
+    },
+
+    chunk(id: string, offset: number, data: Buffer, userId: number): { received: number } {
+      const u = own(id, userId);
+      if (u.sha256) throw new AppError('conflict', '文件已上传完毕');
+      if (offset !== u.received) throw new AppError('conflict', `上传顺序错误：应从第 ${u.received} 字节继续`);
+      if (u.received + data.length > u.size) throw new AppError('invalid_input', '上传的内容超过了声明的文件大小');
+      fs.appendFileSync(u.file, data);
+      u.received += data.length;
+      return { received: u.received };
+    },
+
+    finish(id: string, userId: number): FinishedUpload {
+      const u = own(id, userId);
+      if (u.received !== u.size) throw new AppError('conflict', `文件未传完（${u.received}/${u.size} 字节），请重新选择文件`);
+      if (!u.sha256) u.sha256 = createHash('sha256').update(fs.readFileSync(u.file)).digest('hex');
+      return { id: u.id, fileName: u.fileName, file: u.file, size: u.size, sha256: u.sha256 };
+    },
+
+    get(id: string, userId: number): FinishedUpload {
+      return this.finish(id, userId);
+    },
+
+    discard(id: string): void {
+      const u = uploads.get(id);
+      if (!u) return;
+      uploads.delete(id);
+      fs.rmSync(u.file, { force: true });
+    },
+  };
+}
+export type UploadService = ReturnType<typeof createUploadService>;
