@@ -108,6 +108,12 @@ export function createImportService({ db, uploads, jobs, calendar, now, today }:
           defaultKind,
           signal,
           onProgress: (done, all) => progress(done, all, '读取并检查每一行'),
+          // Totals and repeated header rows are skipped quietly; a repeated row is reported.
+          onSkip: (row, reason) => {
+            if (!reason.includes('重复行')) return;
+            duplicates++;
+            if (issues.length < MAX_ISSUES) issues.push({ path: `rows.${row}`, message: `第 ${row} 行${reason}，已跳过` });
+          },
         })) {
           total++;
           if (!r.ok) {

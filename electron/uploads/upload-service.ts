@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, randomUUID, type Hash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../shared/api/envelope';
@@ -13,6 +13,8 @@ interface Upload {
   size: number;
   received: number;
   file: string;
+  /** Hashed as the chunks arrive, so a 100 MB list is never read back whole. */
+  hash: Hash;
   sha256: string | null;
 }
 
@@ -55,7 +57,7 @@ export function createUploadService(dataDir: string) {
       const id = randomUUID();
       const file = path.join(dir, `${id}.part`);
       fs.writeFileSync(file, '');
-      uploads.set(id, { id, userId, fileName, size, received: 0, file, sha256: null });
+      uploads.set(id, { id, userId, fileName, size, received: 0, file, hash: createHash('sha256'), sha256: null });
       return { uploadId: id, chunkSize: UPLOAD_CHUNK_BYTES };
     },
 
@@ -65,6 +67,7 @@ export function createUploadService(dataDir: string) {
       if (offset !== u.received) throw new AppError('conflict', `上传顺序错误：应从第 ${u.received} 字节继续`);
       if (u.received + data.length > u.size) throw new AppError('invalid_input', '上传的内容超过了声明的文件大小');
       fs.appendFileSync(u.file, data);
+      u.hash.update(data);
       u.received += data.length;
       return { received: u.received };
     },
@@ -72,7 +75,7 @@ export function createUploadService(dataDir: string) {
     finish(id: string, userId: number): FinishedUpload {
       const u = own(id, userId);
       if (u.received !== u.size) throw new AppError('conflict', `文件未传完（${u.received}/${u.size} 字节），请重新选择文件`);
-      if (!u.sha256) u.sha256 = createHash('sha256').update(fs.readFileSync(u.file)).digest('hex');
+      u.sha256 ??= u.hash.digest('hex');
       return { id: u.id, fileName: u.fileName, file: u.file, size: u.size, sha256: u.sha256 };
     },
 

@@ -1,0 +1,156 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { generateImportFixtures, type ImportFixtures } from '../fixtures/generate-import-fixtures.mjs';
+import { startTestApp, type TestApp } from '../support/app';
+import { commitImport, importFile, previewImport, upload, waitForJob } from '../support/import-flow';
+import { tempDir } from '../support/temp';
+
+const NOW = () => new Date('2026-11-25T09:00:00+08:00');
+let fixtures: ImportFixtures;
+let fixtureDir: { dir: string; cleanup: () => void };
+let app: TestApp;
+
+beforeAll(async () => {
+  fixtureDir = tempDir('vd-fixtures-');
+  fixtures = await generateImportFixtures(fixtureDir.dir, { largeRows: 3000 });
+});
+afterAll(() => fixtureDir.cleanup());
+afterEach(() => app?.cleanup());
+
+async function staffApp() {
+  app = startTestApp(NOW);
+  const admin = await app.setUp();
+  await app.api('demo.load', {}, admin);
+  const s = await app.api('auth.signIn', { username: 'zhangli', password: 'demo1234' });
+  if (!s.ok) throw new Error(s.error.message);
+  return s.value.sessionToken;
+}
+
+const count = (table: string) => app.db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
+const snapshot = () => ['customers', 'policies', 'visit_tasks', 'task_events', 'import_batches'].map(count);
+
+describe('importing head office lists', () => {
+  it('previews the unreached list with per-row, per-column messages, imports the valid rows with deadlines, and logs the import', async () => {
+    const staff = await staffApp();
+    const before = count('visit_tasks');
+    const { probe, preview, summary } = await importFile(app, staff, fixtures.unreached);
+    expect(probe.headerRow).toBeGreaterThanOrEqual(3); // a two-row header under a title row
+    expect(probe.mapping.policyNo).toBe(1);
+    // Rows 9 (2026-02-30), 12 (10-digit mobile), 14 (10,000 characters) and 16 (same task as row 5, other content).
+    expect(preview.invalid).toBe(4);
+    expect(preview.duplicates).toBe(1);
+    const messages = preview.issues.map((i) => i.message).join('\n');
+    expect(messages).toMatch(/第 9 行「回执\/签署日期」列：2026-02-30 不是有效日期/);
+    expect(messages).toMatch(/第 10 行与第 5 行完全相同/);
+    expect(messages).toMatch(/第 16 行：保单号 P2026110001 在第 5 行已有同类任务/);
+    expect(summary.created).toBe(preview.valid);
+    expect(count('visit_tasks')).toBe(before + preview.valid);
+
+    const row = app.db
+      .prepare("SELECT t.kind, t.source, t.due_on, t.due_explanation, c.phone FROM visit_tasks t JOIN policies p ON p.id = t.policy_id JOIN customers c ON c.id = t.customer_id WHERE p.policy_no = 'P2026110002'")
+      .get() as { kind: string; source: string; due_on: string; due_explanation: string; phone: string };
+    expect(row).toMatchObject({ kind: 'new_policy', source: 'dialect', phone: '13900001111' });
+    expect(row.due_on).toMatch(/^2026-/);
+    expect(row.due_explanation).toContain('犹豫期');
+
+    const log = await app.api('import.batches', {}, staff);
+    expect(log.ok && log.value.batches[0]).toMatchObject({ fileName: 'unreached-list.xlsx', importedBy: '张莉', created: summary.created, invalid: preview.invalid });
+    expect(log.ok && log.value.batches[0]?.fileSha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('is idempotent: the same list again changes nothing; a changed row updates its task and keeps history', async () => {
+    const staff = await staffApp();
+    await importFile(app, staff, fixtures.unreached);
+    const [customers, policies, tasks, events] = snapshot();
+    const again = await importFile(app, staff, fixtures.unreached);
+    expect(again.summary).toMatchObject({ created: 0, updated: 0, unchanged: again.preview.valid });
+    expect(snapshot().slice(0, 4)).toEqual([customers, policies, tasks, events]);
+
+    // The sender's layout is remembered.
+    expect(again.probe.remembered).toBe(true);
+
+    // A later list with the same task but a corrected phone number: updated, not duplicated.
+    const csv = path.join(fixtureDir.dir, 'update.csv');
+    fs.writeFileSync(csv, '保单号,投保人,联系电话,回执签署日期,险种名称,件类型,保险期限\nP2026110002,李四,13900002222,2026-09-30,安康终身寿险,方言件,30\n');
+    const upd = await importFile(app, staff, csv);
+    expect(upd.summary).toMatchObject({ created: 0, updated: 1 });
+    expect(count('visit_tasks')).toBe(tasks);
+    const taskId = app.db.prepare("SELECT t.id FROM visit_tasks t JOIN policies p ON p.id = t.policy_id WHERE p.policy_no = 'P2026110002'").pluck().get() as number;
+    const detail = await app.api('tasks.get', { id: taskId }, staff);
+    if (!detail.ok) throw new Error(detail.error.message);
+    const change = detail.value.history[0]!;
+    expect(change.summary).toContain('总公司清单更新');
+    expect(change.changes).toEqual(expect.arrayContaining([{ field: 'customer.phone', oldValue: '139****1111', newValue: '139****2222' }]));
+    expect(app.db.prepare('SELECT old_phone, new_phone FROM customer_phone_changes').all()).toEqual([{ old_phone: '13900001111', new_phone: '13900002222' }]);
+  });
+
+  it('reads GB18030 and BOM CSVs, and a workbook saved by LibreOffice', async () => {
+    const staff = await staffApp();
+    for (const file of [fixtures.keyClientsGb, fixtures.problemCsv, path.join('test/fixtures/import/libreoffice-saved.xlsx')]) {
+      const { preview } = await previewImport(app, staff, file);
+      expect(preview.valid, file).toBeGreaterThan(0);
+    }
+  });
+
+  it('refuses files it cannot read with a Chinese message naming the file, and changes nothing', async () => {
+    const staff = await staffApp();
+    const before = snapshot();
+    const cases: [string, RegExp][] = [
+      [fixtures.oldXls, /另存为.*\.xlsx/],
+      [fixtures.password, /密码|另存为/],
+      [fixtures.corrupt, /corrupt\.xlsx/],
+      [fixtures.emptySheet, /empty-sheet\.xlsx/],
+      [fixtures.noHeader, /no-header\.xlsx/],
+      [fixtures.binary, /photo\.png/],
+    ];
+    for (const [file, message] of cases) {
+      const uploadId = await upload(app, staff, file);
+      const r = await app.api('import.probe', { uploadId }, staff);
+      expect(r.ok, file).toBe(false);
+      if (!r.ok) {
+        expect(r.error.code, file).toBe('invalid_input');
+        expect(r.error.message, file).toMatch(message);
+      }
+    }
+    const big = await app.api('uploads.begin', { fileName: '全年清单.xlsx', size: 200 * 1024 * 1024 }, staff);
+    expect(big.ok ? '' : big.error.message).toMatch(/200 MB.*上限/);
+    expect(snapshot()).toEqual(before);
+  });
+
+  it('requires the policy number and applicant columns, and no column mapped twice', async () => {
+    const staff = await staffApp();
+    const uploadId = await upload(app, staff, fixtures.unreached);
+    const probe = await app.api('import.probe', { uploadId }, staff);
+    if (!probe.ok) throw new Error(probe.error.message);
+    const { policyNo: _omit, ...withoutPolicy } = probe.value.mapping;
+    const r = await app.api('import.preview', { uploadId, mapping: withoutPolicy, defaultKind: 'new_policy' }, staff);
+    expect(r.ok ? '' : r.error.message).toContain('保单号');
+    const twice = await app.api('import.preview', { uploadId, mapping: { ...probe.value.mapping, agentName: probe.value.mapping.applicantName! }, defaultKind: 'new_policy' }, staff);
+    expect(twice.ok ? '' : twice.error.message).toMatch(/同时对应/);
+  });
+
+  it('a cancelled preview or a failed write leaves the database as it was', async () => {
+    const staff = await staffApp();
+    const before = snapshot();
+    const uploadId = await upload(app, staff, fixtures.large);
+    const probe = await app.api('import.probe', { uploadId }, staff);
+    if (!probe.ok) throw new Error(probe.error.message);
+    const started = await app.api('import.preview', { uploadId, mapping: probe.value.mapping, defaultKind: 'new_policy' }, staff);
+    if (!started.ok) throw new Error(started.error.message);
+    await app.api('jobs.cancel', { jobId: started.value.jobId }, staff);
+    const cancelled = await waitForJob(app, staff, started.value.jobId);
+    expect(cancelled.state).toBe('cancelled');
+    expect(cancelled.error?.message).toContain('未做任何改动');
+    expect(snapshot()).toEqual(before);
+
+    // A failure in the middle of writing (a trigger refusing the 50th new task; AFTER, since a
+    // BEFORE trigger does not see the new rowid yet) rolls back every row.
+    const { jobId, preview } = await previewImport(app, staff, fixtures.large);
+    expect(preview.valid).toBeGreaterThan(100);
+    const maxId = app.db.prepare('SELECT max(id) FROM visit_tasks').pluck().get() as number;
+    app.db.exec(`CREATE TEMP TRIGGER fail_midway AFTER INSERT ON visit_tasks WHEN NEW.id = ${maxId + 50} BEGIN SELECT RAISE(ABORT, 'disk trouble'); END`);
+    await expect(commitImport(app, staff, jobId)).rejects.toThrow(/未做任何改动|出错/);
+    expect(snapshot()).toEqual(before);
+  });
+});
