@@ -98,6 +98,8 @@ export function createImportService({ db, uploads, jobs, calendar, now, today }:
       const jobId = jobs.start('import.preview', userId, async ({ signal, progress }) => {
         const rows: NormalizedRow[] = [];
         const issues: FieldIssue[] = [];
+        const warnings: FieldIssue[] = [];
+        let warningsTotal = 0;
         const firstRowOf = new Map<string, number>();
         let total = 0;
         let invalid = 0;
@@ -132,6 +134,8 @@ export function createImportService({ db, uploads, jobs, calendar, now, today }:
           }
           firstRowOf.set(key, r.value.row);
           rows.push(r.value);
+          warningsTotal += r.value.warnings.length;
+          if (warnings.length < MAX_ISSUES) warnings.push(...r.value.warnings.slice(0, MAX_ISSUES - warnings.length));
         }
         throwIfCancelled(signal);
         progress(0, rows.length, '与已有任务比对');
@@ -153,6 +157,8 @@ export function createImportService({ db, uploads, jobs, calendar, now, today }:
           ...counts,
           issues,
           issuesTruncated: invalid + duplicates > issues.length,
+          warnings,
+          warningsTotal,
           sample,
         };
         previews.set(jobId, { userId, uploadId, probe, mapping, defaultKind, rows, result });

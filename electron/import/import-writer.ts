@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3';
 import { halfYearKey, yearKey } from '../../shared/dates';
 import type { TaskKind } from '../../shared/domain/tasks';
 import { maskIdNumber, maskPhone } from '../../shared/domain/masking';
+import { stmt } from '../db/statements';
 import { recordTaskEvent, type FieldChange } from '../tasks/task-events';
 import type { NormalizedRow } from './types';
 
@@ -100,7 +101,7 @@ export function createImportWriter(db: Database, today: string) {
   );
   const update = (table: string, id: number, set: Cols) => {
     const cols = Object.keys(set);
-    if (cols.length) db.prepare(`UPDATE ${table} SET ${cols.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`).run(...Object.values(set), id);
+    if (cols.length) stmt(db, `UPDATE ${table} SET ${cols.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`).run(...Object.values(set), id);
   };
 
   function plan(row: NormalizedRow) {
@@ -125,11 +126,11 @@ export function createImportWriter(db: Database, today: string) {
       if (customer) update('customers', customerId, c.set);
       else {
         customerId = Number(
-          db.prepare('INSERT INTO customers (name, phone, id_number, address, created_at) VALUES (?, ?, ?, ?, ?)').run(row.applicantName, row.applicantPhone, row.idNumber, row.address, ctx.at).lastInsertRowid,
+          stmt(db, 'INSERT INTO customers (name, phone, id_number, address, created_at) VALUES (?, ?, ?, ?, ?)').run(row.applicantName, row.applicantPhone, row.idNumber, row.address, ctx.at).lastInsertRowid,
         );
       }
       if (customer && c.set.phone !== undefined) {
-        db.prepare('INSERT INTO customer_phone_changes (customer_id, old_phone, new_phone, reason, changed_by, changed_at) VALUES (?, ?, ?, ?, ?, ?)').run(
+        stmt(db, 'INSERT INTO customer_phone_changes (customer_id, old_phone, new_phone, reason, changed_by, changed_at) VALUES (?, ?, ?, ?, ?, ?)').run(
           customerId, customer.phone, c.set.phone, '总公司清单更新', ctx.userId, ctx.at,
         );
       }
@@ -137,11 +138,7 @@ export function createImportWriter(db: Database, today: string) {
       if (policy) update('policies', policyId, p.set);
       else {
         policyId = Number(
-          db
-            .prepare(
-              `INSERT INTO policies (policy_no, applicant_id, product_name, product_type, channel, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
-            )
-            .run(row.policyNo, customerId, row.productName ?? '（未注明）', row.productType ?? 'traditional', row.channel ?? 'individual', ctx.at).lastInsertRowid,
+          stmt(db, 'INSERT INTO policies (policy_no, applicant_id, product_name, product_type, channel, created_at) VALUES (?, ?, ?, ?, ?, ?)').run(row.policyNo, customerId, row.productName ?? '（未注明）', row.productType ?? 'traditional', row.channel ?? 'individual', ctx.at).lastInsertRowid,
         );
         update('policies', policyId, p.set);
       }
@@ -152,11 +149,7 @@ export function createImportWriter(db: Database, today: string) {
         recordTaskEvent(db, { taskId, at: ctx.at, userId: ctx.userId, event: 'updated', batchId: ctx.batchId, summary: '总公司清单更新了任务资料', changes: [...c.changes, ...p.changes, ...t.changes] });
       } else {
         taskId = Number(
-          db
-            .prepare(
-              `INSERT INTO visit_tasks (customer_id, policy_id, kind, cycle, status, batch_id, created_at, updated_at) VALUES (?, ?, ?, ?, 'unassigned', ?, ?, ?)`,
-            )
-            .run(customerId, policyId, row.kind, cycleFor(row, today), ctx.batchId, ctx.at, ctx.at).lastInsertRowid,
+          stmt(db, "INSERT INTO visit_tasks (customer_id, policy_id, kind, cycle, status, batch_id, created_at, updated_at) VALUES (?, ?, ?, ?, 'unassigned', ?, ?, ?)").run(customerId, policyId, row.kind, cycleFor(row, today), ctx.batchId, ctx.at, ctx.at).lastInsertRowid,
         );
         update('visit_tasks', taskId, t.set);
         recordTaskEvent(db, { taskId, at: ctx.at, userId: ctx.userId, event: 'created', batchId: ctx.batchId, summary: '由总公司清单导入' });

@@ -100,9 +100,10 @@ export function recomputeDeadlines(db: Database, calendar: WorkCalendar, today: 
     `UPDATE visit_tasks SET visit_required = ?, opens_on = ?, due_on = ?, due_explanation = ?, due_warnings = ?,
        deadline_source = ?, deadline_computed_at = ? WHERE id = ?`,
   );
+  // all(), not iterate(): the connection cannot run the UPDATEs while a read is open.
   const rows = ids
-    ? ids.map((id) => db.prepare<[number], TaskFactsRow>(`${FACTS_SQL} WHERE t.id = ?`).get(id)).filter((r): r is TaskFactsRow => !!r)
-    : db.prepare<[], TaskFactsRow>(FACTS_SQL).all(); // not iterate(): the connection cannot run the UPDATEs while a read is open
+    ? (db.prepare(`${FACTS_SQL} WHERE t.id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(ids)) as TaskFactsRow[])
+    : db.prepare<[], TaskFactsRow>(FACTS_SQL).all();
   const at = now.toISOString();
   let n = 0;
   for (const row of rows) {

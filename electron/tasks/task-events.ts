@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { stmt } from '../db/statements';
 
 export type TaskEventKind = 'created' | 'updated' | 'assigned' | 'booked' | 'appointment_cancelled' | 'attempt' | 'phone_corrected' | 'unable_recorded';
 
@@ -13,9 +14,7 @@ export function recordTaskEvent(
   db: Database,
   e: { taskId: number; at: string; userId: number | null; event: TaskEventKind; summary: string; batchId?: number | null; changes?: readonly FieldChange[] },
 ): void {
-  const id = db
-    .prepare('INSERT INTO task_events (task_id, at, user_id, event, batch_id, summary) VALUES (?, ?, ?, ?, ?, ?)')
-    .run(e.taskId, e.at, e.userId, e.event, e.batchId ?? null, e.summary).lastInsertRowid;
-  const insert = db.prepare('INSERT INTO task_event_changes (event_id, field, old_value, new_value) VALUES (?, ?, ?, ?)');
+  const id = stmt(db, 'INSERT INTO task_events (task_id, at, user_id, event, batch_id, summary) VALUES (?, ?, ?, ?, ?, ?)').run(e.taskId, e.at, e.userId, e.event, e.batchId ?? null, e.summary).lastInsertRowid;
+  const insert = stmt(db, 'INSERT INTO task_event_changes (event_id, field, old_value, new_value) VALUES (?, ?, ?, ?)');
   for (const c of e.changes ?? []) insert.run(id, c.field, c.oldValue, c.newValue);
 }

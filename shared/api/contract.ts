@@ -202,6 +202,9 @@ export interface ImportPreview {
   unchanged: number;
   issues: FieldIssue[];
   issuesTruncated: boolean;
+  /** Rows kept but worth a look, e.g. no receipt date so the cooling-off period cannot be computed. */
+  warnings: FieldIssue[];
+  warningsTotal: number;
   sample: ImportSampleRow[];
 }
 

@@ -44,6 +44,8 @@ describe('importing head office lists', () => {
     expect(messages).toMatch(/第 9 行「回执\/签署日期」列：2026-02-30 不是有效日期/);
     expect(messages).toMatch(/第 10 行与第 5 行完全相同/);
     expect(messages).toMatch(/第 16 行：保单号 P2026110001 在第 5 行已有同类任务/);
+    // Kept, but flagged: no receipt date means no cooling-off deadline.
+    expect(preview.warnings.map((w) => w.message).join('\n')).toMatch(/第 15 行「回执\/签署日期」列：未填写，无法计算犹豫期/);
     expect(summary.created).toBe(preview.valid);
     expect(count('visit_tasks')).toBe(before + preview.valid);
 

@@ -1,0 +1,21 @@
+// `npm run bench`: bundles test/bench/run.ts with esbuild (the benchmark runs our TypeScript for
+// real, outside vitest) and runs it. Arguments pick cases: `npm run bench -- import`.
+import { spawnSync } from 'node:child_process';
+import { build } from 'esbuild';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const out = path.join(root, '.bench', 'run.cjs');
+await build({
+  entryPoints: [path.join(root, 'test/bench/run.ts')],
+  outfile: out,
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  external: ['better-sqlite3', 'exceljs'],
+  logLevel: 'warning',
+});
+const r = spawnSync(process.execPath, ['--max-old-space-size=4096', out, ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
+process.exit(r.status ?? 1);
