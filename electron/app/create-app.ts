@@ -8,6 +8,7 @@ import { DATABASE_FILE_NAME, ensureWritableFolder, openDatabase, type Database }
 import { loadDemoBranch } from '../demo/demo-branch';
 import { createSetupService } from '../setup/setup-service';
 import { createTaskService } from '../tasks/task-service';
+import type { Respondent } from '../../shared/outcome';
 import { COUNTING_RULE_DESCRIPTION, RULES_IN_FORCE, computeDeadline } from '../../shared/rules';
 import { createCalendarService } from '../calendar/calendar-service';
 import { decodeBase64File } from '../files/file-kind';
@@ -17,6 +18,7 @@ import { createImportService } from '../import/import-service';
 import { createJobRunner } from '../jobs/job-runner';
 import { createTaskActions } from '../tasks/task-actions';
 import { createUploadService } from '../uploads/upload-service';
+import { createVisitService } from '../visits/visit-service';
 import { localIsoDate } from './clock';
 import { acquireDataLock } from './data-lock';
 import { APP_VERSION } from './version';
@@ -67,6 +69,7 @@ export function createApp(options: AppOptions): VisitDeskApp {
   const uploads = createUploadService(dataDir);
   const imports = createImportService({ db, uploads, jobs, calendar: () => calendar.current(), now, today });
   const actions = createTaskActions(db, tasks, now);
+  const visits = createVisitService({ db, dataDir, templates, uploads, calendar: () => calendar.current(), now, today, refreshTaskStatus: actions.refreshStatus });
 
   const handlers: Handlers = {
     'app.status': () => {
@@ -139,6 +142,18 @@ export function createApp(options: AppOptions): VisitDeskApp {
     'appointments.cancel': ({ id, reason }, ctx) => actions.cancelAppointment(id, reason, userId(ctx)),
     'appointments.week': ({ weekStart }, ctx) => ({ appointments: actions.week(weekStart, userId(ctx)) }),
     'attempts.log': (input, ctx) => actions.logAttempt(input, userId(ctx)),
+    'visits.start': (input, ctx) => visits.start(input, userId(ctx)),
+    'visits.get': ({ id }) => visits.view(id),
+    'visits.list': (input) => visits.list(input),
+    'visits.setup': ({ visitId, respondent, placeKind, visitedAt }) => visits.setup(visitId, respondent as Respondent, placeKind, visitedAt),
+    'visits.answer': (input) => visits.answer(input),
+    'visits.saveSheet': ({ visitId, sheet }) => visits.saveSheet(visitId, sheet),
+    'visits.sign': ({ visitId, role, ...sig }) => visits.sign(visitId, role, sig),
+    'visits.clearSignature': ({ visitId, role }) => visits.clearSignature(visitId, role),
+    'visits.finalise': ({ visitId }) => visits.finalise(visitId),
+    'visits.correct': ({ visitId, reason }, ctx) => visits.correct(visitId, reason, userId(ctx)),
+    'visits.attach': ({ visitId, uploadId, kind }, ctx) => visits.attach(visitId, uploadId, kind, userId(ctx)),
+    'visits.attachment': ({ id }) => visits.attachment(id),
   };
 
   const call = createDispatcher(handlers, sessions, log);

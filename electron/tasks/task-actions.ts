@@ -41,11 +41,17 @@ export function createTaskActions(db: Database, tasks: TaskService, now: () => D
   function refreshStatus(taskId: number): void {
     const t = taskRow(taskId);
     const scheduled = db.prepare("SELECT count(*) FROM appointments WHERE task_id = ? AND status = 'scheduled'").pluck().get(taskId) as number;
+    const visit = db
+      .prepare<[number], { state: string; outcome: 'success' | 'problem' | 'not_completed' | 'incomplete' | null }>(
+        "SELECT state, outcome FROM visits WHERE task_id = ? AND state != 'superseded' ORDER BY id DESC LIMIT 1",
+      )
+      .get(taskId);
     const status = deriveTaskStatus({
       assigned: t.assignee_id !== null,
       scheduledAppointments: scheduled,
       attempts: asContactAttempts(attemptsOf(taskId)),
       unableReason: t.unable_reason,
+      visit: visit && { finalised: visit.state === 'finalised', outcome: visit.outcome ?? 'incomplete', countersigned: false },
     });
     db.prepare('UPDATE visit_tasks SET status = ?, updated_at = ? WHERE id = ?').run(status, now().toISOString(), taskId);
   }

@@ -4,6 +4,8 @@ import { defineContract, method } from './define';
 import type { Role } from '../domain/roles';
 import { CHANNELS, TASK_KINDS, TASK_STATUSES, type TaskKind, type TaskRow } from '../domain/tasks';
 import type { ApiError, FieldIssue } from './envelope';
+import { PLACE_KINDS, recordSheetDraftSchema, signatureSchema, type PlaceKind, type RecordSheet } from '../domain/visit';
+import { respondentSchema, type Outcome, type Respondent } from '../outcome';
 import type { QuestionnaireTemplate } from '../questionnaire';
 import type { DeadlineResult, RuleDescription } from '../rules';
 
@@ -117,6 +119,36 @@ export const attemptInput = z.object({
   attemptedAt: dateTime('联系时间'),
   outcome: z.enum(ATTEMPT_OUTCOMES, { error: '请选择联系结果' }),
   note: note('备注').optional(),
+});
+
+export const visitStartInput = z
+  .object({
+    taskId: id('任务').optional(),
+    /** An ad-hoc visit to a key client not on any list. */
+    customerId: id('客户').optional(),
+    templateId: z.string().min(1).max(64).optional(),
+  })
+  .refine((v) => v.taskId !== undefined || v.customerId !== undefined, { message: '请选择任务或客户', path: ['taskId'] });
+
+export const visitSetupInput = z.object({
+  visitId: id('面访记录'),
+  respondent: respondentSchema,
+  placeKind: z.enum(PLACE_KINDS.map((p) => p.code) as [PlaceKind, ...PlaceKind[]], { error: '请选择访问地点类型' }),
+  visitedAt: dateTime('访问时间'),
+});
+
+export const visitAnswerInput = z.object({
+  visitId: id('面访记录'),
+  questionId: z.string().min(1, '缺少问题编号').max(64),
+  /** 'first' is the customer's first answer; 'after_explanation' the answer re-asked after the staff explained. */
+  stage: z.enum(['first', 'after_explanation'], { error: '回答阶段不正确' }),
+  answer: z.enum(['yes', 'no', 'unclear'], { error: '请选择 是 / 否 / 不清楚' }),
+  note: note('备注').optional(),
+});
+
+export const visitSignInput = signatureSchema.extend({
+  visitId: id('面访记录'),
+  role: z.enum(['customer', 'staff'], { error: '签名人类型不正确' }),
 });
 
 export const ruleTryInput = z.object({
@@ -278,6 +310,77 @@ export interface TaskDetail {
   nextStep: { action: string; explanation: string } | null;
 }
 
+export interface VisitAnswerView {
+  questionId: string;
+  first: 'yes' | 'no' | 'unclear' | null;
+  afterExplanation: 'yes' | 'no' | 'unclear' | null;
+  note: string | null;
+}
+
+export interface SignatureView {
+  role: 'customer' | 'staff';
+  signerName: string;
+  signedAt: string;
+  png: string;
+  /** The content hash the signature was given over; differs from the current one if content changed since. */
+  contentHash: string;
+  current: boolean;
+}
+
+export interface AttachmentView {
+  id: number;
+  kind: 'photo' | 'scan' | 'audio';
+  fileName: string;
+  mime: string;
+  size: number;
+  sha256: string;
+}
+
+export interface VisitView {
+  id: number;
+  recordNo: string;
+  version: number;
+  previousId: number | null;
+  correctionReason: string | null;
+  state: 'draft' | 'finalised' | 'superseded';
+  taskId: number | null;
+  customerId: number;
+  kind: TaskKind;
+  productType: string | null;
+  template: QuestionnaireTemplate;
+  visitorName: string;
+  respondent: Respondent | null;
+  placeKind: PlaceKind | null;
+  visitedAt: string | null;
+  answers: VisitAnswerView[];
+  sheet: RecordSheet;
+  signatures: SignatureView[];
+  attachments: AttachmentView[];
+  /** Computed from what is recorded so far (drafts) or as frozen at finalising. */
+  outcome: Outcome;
+  contentHash: string;
+  finalisedAt: string | null;
+  /** Set when the stored record no longer matches its hashes: someone changed the database. */
+  tampered: string | null;
+  problemCaseId: number | null;
+  /** What still blocks finalising, in Chinese, with the field or question it concerns. */
+  blockers: FieldIssue[];
+}
+
+export interface VisitSummary {
+  id: number;
+  recordNo: string;
+  version: number;
+  state: VisitView['state'];
+  customerName: string;
+  policyNo: string | null;
+  kind: TaskKind;
+  visitorName: string;
+  visitedAt: string | null;
+  outcome: Outcome['status'];
+  finalisedAt: string | null;
+}
+
 export interface UserSummary {
   id: number;
   displayName: string;
@@ -379,6 +482,36 @@ export const contract = defineContract([
   method<TaskDetail>()('appointments.cancel', z.object({ id: id('预约'), reason: note('取消原因', 200).min(1, '请填写取消原因') }), 'signed_in'),
   method<{ appointments: AppointmentView[] }>()('appointments.week', z.object({ weekStart: isoDate('周起始日') }), 'signed_in'),
   method<TaskDetail>()('attempts.log', attemptInput, 'signed_in'),
+
+  method<VisitView>()('visits.start', visitStartInput, ['staff', 'sales', 'manager']),
+  method<VisitView>()('visits.get', z.object({ id: id('面访记录') }), 'signed_in'),
+  method<{ visits: VisitSummary[]; total: number }>()(
+    'visits.list',
+    z.object({
+      taskId: id('任务').optional(),
+      state: z.enum(['draft', 'finalised', 'superseded']).optional(),
+      offset: z.number().int().min(0).default(0),
+      limit: z.number().int().min(1).max(500).default(100),
+    }),
+    'signed_in',
+  ),
+  method<VisitView>()('visits.setup', visitSetupInput, ['staff', 'sales', 'manager']),
+  method<VisitView>()('visits.answer', visitAnswerInput, ['staff', 'sales', 'manager']),
+  method<VisitView>()('visits.saveSheet', z.object({ visitId: id('面访记录'), sheet: recordSheetDraftSchema }), ['staff', 'sales', 'manager']),
+  method<VisitView>()('visits.sign', visitSignInput, ['staff', 'sales', 'manager']),
+  method<VisitView>()('visits.clearSignature', z.object({ visitId: id('面访记录'), role: z.enum(['customer', 'staff']) }), ['staff', 'sales', 'manager']),
+  method<VisitView>()('visits.finalise', z.object({ visitId: id('面访记录') }), ['staff', 'sales', 'manager']),
+  method<VisitView>()(
+    'visits.correct',
+    z.object({ visitId: id('面访记录'), reason: note('更正原因', 500).min(1, '请填写更正原因') }),
+    ['staff', 'sales', 'manager'],
+  ),
+  method<VisitView>()(
+    'visits.attach',
+    z.object({ visitId: id('面访记录'), uploadId: uuid('上传编号'), kind: z.enum(['photo', 'scan', 'audio'], { error: '请选择附件类型' }) }),
+    ['staff', 'sales', 'manager'],
+  ),
+  method<{ mime: string; dataBase64: string }>()('visits.attachment', z.object({ id: id('附件') }), 'signed_in'),
 ]);
 
 export type Contract = typeof contract;
