@@ -8,11 +8,14 @@ import { StorageError } from '../db/storage-error';
 
 export interface CallMeta {
   sessionToken?: unknown;
+  /** Transport-specific handle (the calling window in the desktop); opaque to services. */
+  caller?: unknown;
 }
 
 export interface CallContext {
   session: Session | null;
   sessionToken: string | null;
+  caller: unknown;
 }
 
 type Parsed<M extends MethodName> = z.output<(typeof contract)[M]['input']>;
@@ -63,6 +66,7 @@ export function createDispatcher(handlers: Handlers, sessions: SessionStore, log
       const value = await handler(parsed.data, {
         session,
         sessionToken: session ? (meta.sessionToken as string) : null,
+        caller: meta.caller,
       });
       return ok(value);
     } catch (err) {

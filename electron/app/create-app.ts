@@ -29,6 +29,8 @@ export interface AppOptions {
   nativeBinding?: string;
   now?: () => Date;
   log?: (msg: string) => void;
+  /** Desktop only: print the calling window to a PDF file the user picks; null if they cancel. */
+  printToPdf?: (caller: unknown, suggestedName: string) => Promise<string | null>;
 }
 
 export interface VisitDeskApp {
@@ -154,6 +156,13 @@ export function createApp(options: AppOptions): VisitDeskApp {
     'visits.correct': ({ visitId, reason }, ctx) => visits.correct(visitId, reason, userId(ctx)),
     'visits.attach': ({ visitId, uploadId, kind }, ctx) => visits.attach(visitId, uploadId, kind, userId(ctx)),
     'visits.attachment': ({ id }) => visits.attachment(id),
+    'print.savePdf': async ({ suggestedName }, ctx) => {
+      if (!options.printToPdf) {
+        throw new AppError('conflict', '浏览器模式下请使用浏览器的“打印”功能，目标打印机选择“另存为 PDF”');
+      }
+      const saved = await options.printToPdf(ctx.caller, suggestedName);
+      return { saved: saved !== null, path: saved };
+    },
   };
 
   const call = createDispatcher(handlers, sessions, log);

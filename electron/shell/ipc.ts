@@ -13,6 +13,6 @@ export function registerContractIpc(ipcMain: IpcMain, call: Call): void {
     if (!frame || frame !== event.sender.mainFrame || !isTrustedSenderUrl(frame.url)) {
       return fail('forbidden', '拒绝：调用来自不受信任的页面');
     }
-    return call(method, input, { sessionToken });
+    return call(method, input, { sessionToken, caller: event.sender });
   });
 }

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain, protocol, session } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, protocol, session, type WebContents } from 'electron';
 import { createApp, type VisitDeskApp } from '../app/create-app';
 import { StorageError } from '../db/storage-error';
 import { registerContractIpc } from './ipc';
@@ -46,7 +46,23 @@ if (!app.requestSingleInstanceLock()) {
   void app.whenReady().then(() => {
     const rendererDir = path.join(__dirname, '..', 'renderer');
     try {
-      vd = createApp({ dataDir: process.env.VISITDESK_DATA ?? app.getPath('userData'), transport: 'electron', nativeBinding: nativeBindingPath() });
+      vd = createApp({
+        dataDir: process.env.VISITDESK_DATA ?? app.getPath('userData'),
+        transport: 'electron',
+        nativeBinding: nativeBindingPath(),
+        printToPdf: async (caller, suggestedName) => {
+          const contents = caller as WebContents;
+          const owner = BrowserWindow.fromWebContents(contents);
+          const choice = owner
+            ? await dialog.showSaveDialog(owner, { defaultPath: `${suggestedName}.pdf`, filters: [{ name: 'PDF', extensions: ['pdf'] }] })
+            : await dialog.showSaveDialog({ defaultPath: `${suggestedName}.pdf`, filters: [{ name: 'PDF', extensions: ['pdf'] }] });
+          if (choice.canceled || !choice.filePath) return null;
+          // The page is showing its print view; printToPDF uses the print stylesheet (A4).
+          const pdf = await contents.printToPDF({ pageSize: 'A4', printBackground: true, preferCSSPageSize: true });
+          await fs.promises.writeFile(choice.filePath, pdf);
+          return choice.filePath;
+        },
+      });
     } catch (err) {
       dialog.showErrorBox('回访台无法启动', err instanceof StorageError ? err.message : `启动失败：${(err as Error).message}`);
       app.quit();

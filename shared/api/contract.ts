@@ -512,6 +512,12 @@ export const contract = defineContract([
     ['staff', 'sales', 'manager'],
   ),
   method<{ mime: string; dataBase64: string }>()('visits.attachment', z.object({ id: id('附件') }), 'signed_in'),
+  /** Desktop only: prints the calling window (showing a print view) to a PDF the user saves. */
+  method<{ saved: boolean; path: string | null }>()(
+    'print.savePdf',
+    z.object({ suggestedName: z.string().trim().min(1, '缺少文件名').max(120, '文件名过长').regex(/^[^\\/:*?"<>|]+$/, '文件名含有不允许的字符') }),
+    'signed_in',
+  ),
 ]);
 
 export type Contract = typeof contract;

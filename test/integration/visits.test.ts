@@ -118,6 +118,14 @@ describe('the in-person visit', () => {
     expect(ok(await app.api('visits.get', { id: v.id }, staff)).tampered).toMatch(/签名的图像或笔迹/);
   });
 
+  it('explains in browser mode that PDFs come from the browser\'s print dialog (the desktop prints itself)', async () => {
+    const { staff } = await staffWithTask();
+    const r = await app.api('print.savePdf', { suggestedName: '客户回访记录表' }, staff);
+    expect(r.ok ? '' : r.error.message).toContain('另存为 PDF');
+    const bad = await app.api('print.savePdf', { suggestedName: '../etc/passwd' }, staff);
+    expect(bad.ok ? '' : bad.error.code).toBe('invalid_input');
+  });
+
   it('validates the family-member path, the visit date, and attachments', async () => {
     const { staff, taskId } = await staffWithTask();
     const v = ok(await app.api('visits.start', { taskId }, staff));
