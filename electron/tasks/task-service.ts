@@ -47,8 +47,6 @@ const FROM = `FROM visit_tasks t
 /** Statuses in which nothing is owed any more. */
 const CLOSED = "'done', 'to_countersign'";
 
-/** Escapes LIKE wildcards so a search for "50%" finds that text, not everything. */
-const likeContains = (s: string) => `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 export type TaskService = ReturnType<typeof createTaskService>;
 
@@ -103,9 +101,16 @@ export function createTaskService(db: Database) {
         params.push(q.status);
       }
       if (q.search) {
-        const digits = q.search.replace(/[\s-]/g, '');
-        where.push("(c.name LIKE ? ESCAPE '\\' OR p.policy_no LIKE ? ESCAPE '\\' OR c.phone LIKE ? ESCAPE '\\')");
-        params.push(likeContains(q.search), likeContains(q.search), likeContains(digits));
+        const term = q.search.replace(/[\s-]/g, '');
+        if ([...term].length >= 3) {
+          // Trigram FTS: a substring of the name, policy number or phone, quoted as one phrase.
+          where.push('t.id IN (SELECT rowid FROM task_search WHERE task_search MATCH ?)');
+          params.push(`"${term.replaceAll('"', '""')}"`);
+        } else if (term) {
+          // Too short for trigrams: names starting with it (a surname, or a two-character name).
+          where.push("c.name >= ? AND c.name < ? || char(1114111)");
+          params.push(term, term);
+        }
       }
       const from = `${FROM} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`;
       const total = (db.prepare(`SELECT count(*) AS n ${from}`).get(...params) as { n: number }).n;

@@ -46,9 +46,9 @@ describe('first run in Chromium (browser mode)', () => {
 
     await page.getByRole('button', { name: '载入演示数据' }).click();
     await waitForText(page.getByTestId('task-total'), /^200$/, 15_000);
-    await page.locator('.ant-table-row').first().waitFor();
+    await page.getByTestId('task-row').first().waitFor();
     // Phones are masked on the board.
-    await waitForText(page.locator('.ant-table-row').first(), /1\d{2}\*{4}\d{4}/);
+    await waitForText(page.getByTestId('task-row').first(), /1\d{2}\*{4}\d{4}/);
 
     // A reload keeps the session; signing out returns to the sign-in page.
     await page.reload();

@@ -99,7 +99,7 @@ describe('设置 → 规则与日历 in Chromium (browser mode)', () => {
     if (warned?.policyNo) {
       await page.getByPlaceholder('搜索客户姓名、保单号或电话').fill(warned.policyNo);
       await page.getByPlaceholder('搜索客户姓名、保单号或电话').press('Enter');
-      await waitForText(page.locator('.ant-table-row').first(), warned.policyNo);
+      await waitForText(page.getByTestId('task-row').first(), warned.policyNo);
       await page.getByTestId('due-warning').first().hover();
       await waitForText(page.getByRole('tooltip').last(), warned.dueWarnings[0]!);
     }
@@ -196,7 +196,7 @@ describe('设置 → 规则与日历 in Chromium (browser mode)', () => {
       await page.getByRole('menuitem', { name: '回访任务' }).click();
       await page.getByPlaceholder('搜索客户姓名、保单号或电话').fill(warned.policyNo);
       await page.getByPlaceholder('搜索客户姓名、保单号或电话').press('Enter');
-      await waitForText(page.locator('.ant-table-row').first(), warned.policyNo);
+      await waitForText(page.getByTestId('task-row').first(), warned.policyNo);
       expect(await page.getByTestId('due-warning').count()).toBe(0);
     }
 

@@ -2,12 +2,13 @@ import { initial } from './001_initial';
 import { rulesAndCalendar } from './002_rules_and_calendar';
 import { tasksIn } from './003_tasks_in';
 import { visits } from './004_visits';
+import { taskSearch } from './005_task_search';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
 
 /** Every migration, in order. Append only: never edit one that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [initial, rulesAndCalendar, tasksIn, visits];
+export const MIGRATIONS: readonly Migration[] = [initial, rulesAndCalendar, tasksIn, visits, taskSearch];
 
 export const LATEST_VERSION = MIGRATIONS.length;
 
