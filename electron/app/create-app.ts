@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { AppError } from '../../shared/api/envelope';
 import type { AppStatus } from '../../shared/api/contract';
+import { createAuditLog } from '../audit/audit-log';
 import { createAuthService } from '../auth/auth-service';
 import { SessionStore } from '../auth/sessions';
 import { createDispatcher, type Call, type CallContext, type Handlers } from '../api/dispatcher';
@@ -61,7 +62,8 @@ export function createApp(options: AppOptions): VisitDeskApp {
 
   const sessions = new SessionStore();
   const setup = createSetupService(db, now);
-  const auth = createAuthService(db, sessions);
+  const audit = createAuditLog(db, now);
+  const auth = createAuthService(db, sessions, audit, now);
   const tasks = createTaskService(db);
   const calendar = createCalendarService(db);
   const templates = createTemplateService(db);
@@ -152,8 +154,16 @@ export function createApp(options: AppOptions): VisitDeskApp {
     'visits.saveSheet': ({ visitId, sheet }) => visits.saveSheet(visitId, sheet),
     'visits.sign': ({ visitId, role, ...sig }) => visits.sign(visitId, role, sig),
     'visits.clearSignature': ({ visitId, role }) => visits.clearSignature(visitId, role),
-    'visits.finalise': ({ visitId }) => visits.finalise(visitId),
-    'visits.correct': ({ visitId, reason }, ctx) => visits.correct(visitId, reason, userId(ctx)),
+    'visits.finalise': ({ visitId }, ctx) => {
+      const v = visits.finalise(visitId);
+      audit.append({ userId: userId(ctx), username: ctx.session?.username ?? null, action: 'visit_finalised', objectType: 'visit', objectId: v.id, detail: v.contentHash });
+      return v;
+    },
+    'visits.correct': ({ visitId, reason }, ctx) => {
+      const v = visits.correct(visitId, reason, userId(ctx));
+      audit.append({ userId: userId(ctx), username: ctx.session?.username ?? null, action: 'visit_corrected', objectType: 'visit', objectId: v.id, detail: `previous=${visitId}` });
+      return v;
+    },
     'visits.attach': ({ visitId, uploadId, kind }, ctx) => visits.attach(visitId, uploadId, kind, userId(ctx)),
     'visits.attachment': ({ id }) => visits.attachment(id),
     'print.savePdf': async ({ suggestedName }, ctx) => {

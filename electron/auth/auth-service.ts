@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3';
 import { AppError } from '../../shared/api/envelope';
 import type { SessionUser, SignedIn } from '../../shared/api/contract';
 import type { Role } from '../../shared/domain/roles';
+import type { AuditLog } from '../audit/audit-log';
 import { verifyPassword } from './passwords';
 import type { SessionStore } from './sessions';
 
@@ -12,23 +13,53 @@ interface UserRow {
   role: Role;
   password_hash: string;
   disabled: number;
+  failed_signins: number;
+  locked_until: string | null;
 }
 
 // A fixed hash to verify against when the account does not exist, so that timing does not tell
 // which account names are real.
 const DUMMY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
 
-export function createAuthService(db: Database, sessions: SessionStore) {
+/** Five wrong passwords lock the account for a quarter of an hour: enough to stop guessing a PIN. */
+export const MAX_FAILED_SIGNINS = 5;
+export const LOCKOUT_MINUTES = 15;
+
+const hhmm = (iso: string) => {
+  const d = new Date(iso);
+  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+};
+
+export function createAuthService(db: Database, sessions: SessionStore, audit: AuditLog, now: () => Date) {
   const byName = db.prepare<[string], UserRow>(
-    'SELECT id, username, display_name, role, password_hash, disabled FROM users WHERE username = ?',
+    'SELECT id, username, display_name, role, password_hash, disabled, failed_signins, locked_until FROM users WHERE username = ?',
   );
 
   return {
     async signIn(username: string, password: string): Promise<SignedIn> {
       const row = byName.get(username);
+      const t = now();
+      if (row?.locked_until && Date.parse(row.locked_until) > t.getTime()) {
+        audit.append({ userId: row.id, username: row.username, action: 'sign_in_failed', detail: 'locked' });
+        throw new AppError('forbidden', `该账号因连续 ${MAX_FAILED_SIGNINS} 次密码错误已被锁定，请于 ${hhmm(row.locked_until)} 后重试，或请管理员解锁`);
+      }
       const valid = await verifyPassword(password, row?.password_hash ?? DUMMY_HASH);
-      if (!row || !valid) throw new AppError('bad_credentials', '账号或密码不正确');
+      if (!row || !valid) {
+        if (row) {
+          const failed = row.failed_signins + 1;
+          const lock = failed >= MAX_FAILED_SIGNINS ? new Date(t.getTime() + LOCKOUT_MINUTES * 60_000).toISOString() : null;
+          db.prepare('UPDATE users SET failed_signins = ?, locked_until = ? WHERE id = ?').run(lock ? 0 : failed, lock, row.id);
+          audit.append({ userId: row.id, username: row.username, action: lock ? 'account_locked' : 'sign_in_failed' });
+          if (lock) throw new AppError('forbidden', `密码连续错误 ${MAX_FAILED_SIGNINS} 次，账号已锁定 ${LOCKOUT_MINUTES} 分钟`);
+        } else {
+          // The typed name is not logged: people type phone or ID numbers into the account box.
+          audit.append({ userId: null, username: null, action: 'sign_in_failed', detail: 'unknown_account' });
+        }
+        throw new AppError('bad_credentials', '账号或密码不正确');
+      }
       if (row.disabled) throw new AppError('forbidden', '该账号已停用，请联系管理员');
+      db.prepare('UPDATE users SET failed_signins = 0, locked_until = NULL WHERE id = ?').run(row.id);
+      audit.append({ userId: row.id, username: row.username, action: 'sign_in' });
       const user: SessionUser = { id: row.id, username: row.username, displayName: row.display_name, role: row.role };
       return { user, sessionToken: sessions.create({ userId: row.id, username: row.username, displayName: row.display_name, role: row.role }) };
     },

@@ -3,12 +3,13 @@ import { rulesAndCalendar } from './002_rules_and_calendar';
 import { tasksIn } from './003_tasks_in';
 import { visits } from './004_visits';
 import { taskSearch } from './005_task_search';
+import { trust } from './006_trust';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
 
 /** Every migration, in order. Append only: never edit one that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [initial, rulesAndCalendar, tasksIn, visits, taskSearch];
+export const MIGRATIONS: readonly Migration[] = [initial, rulesAndCalendar, tasksIn, visits, taskSearch, trust];
 
 export const LATEST_VERSION = MIGRATIONS.length;
 

@@ -1,0 +1,58 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openDatabase } from '../database';
+import { MIGRATIONS } from './index';
+
+let dir = '';
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+function stepTo(version: number) {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vd-mig-'));
+  const file = path.join(dir, 'm.sqlite');
+  openDatabase({ file, migrateTo: version - 1 }).close();
+  return openDatabase({ file, migrateTo: version });
+}
+
+const tables = (db: ReturnType<typeof openDatabase>) => (db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table'").pluck().all() as string[]);
+
+describe('every migration steps from the one before', () => {
+  it.each(MIGRATIONS.map((m) => [m.version, m.name] as const))('migration %i (%s) applies on top of its predecessor', (version) => {
+    const db = stepTo(version);
+    expect(db.pragma('user_version', { simple: true })).toBe(version);
+    expect(db.pragma('foreign_key_check')).toEqual([]);
+    db.close();
+  });
+
+  it('003 tasks_in: the import log, history, appointments and attempts with their constraints', () => {
+    const db = stepTo(3);
+    expect(tables(db)).toEqual(expect.arrayContaining(['import_batches', 'import_mappings', 'task_events', 'task_event_changes', 'appointments', 'contact_attempts', 'customer_phone_changes']));
+    const c = db.prepare("INSERT INTO customers (name, created_at) VALUES ('张三', 'now')").run().lastInsertRowid;
+    const u = db.prepare("INSERT INTO users (username, display_name, role, password_hash, created_at) VALUES ('u', 'U', 'staff', 'h', 'now')").run().lastInsertRowid;
+    const t = db.prepare("INSERT INTO visit_tasks (customer_id, kind, status, created_at, updated_at) VALUES (?, 'key_client', 'to_contact', 'now', 'now')").run(c).lastInsertRowid;
+    expect(() => db.prepare("INSERT INTO contact_attempts (task_id, user_id, method, attempted_at, outcome, created_at) VALUES (?, ?, 'fax', 'now', 'reached', 'now')").run(t, u)).toThrow(/CHECK/);
+    expect(() => db.prepare("INSERT INTO task_events (task_id, at, event, summary) VALUES (?, 'now', 'deleted', 'x')").run(t)).toThrow(/CHECK/);
+    db.close();
+  });
+
+  it('004 visits: one open draft per task, answers limited to 是/否/不清楚', () => {
+    const db = stepTo(4);
+    const c = db.prepare("INSERT INTO customers (name, created_at) VALUES ('张三', 'now')").run().lastInsertRowid;
+    const u = db.prepare("INSERT INTO users (username, display_name, role, password_hash, created_at) VALUES ('u', 'U', 'staff', 'h', 'now')").run().lastInsertRowid;
+    const t = db.prepare("INSERT INTO visit_tasks (customer_id, kind, status, created_at, updated_at) VALUES (?, 'key_client', 'to_contact', 'now', 'now')").run(c).lastInsertRowid;
+    const visit = db.prepare("INSERT INTO visits (record_no, version, task_id, customer_id, kind, template_id, template_version, visitor_id, created_at, updated_at) VALUES (?, ?, ?, ?, 'key_client', 'key_client', 1, ?, 'now', 'now')");
+    visit.run('R1', 1, t, c, u);
+    expect(() => visit.run('R2', 1, t, c, u)).toThrow(/UNIQUE/);
+    expect(() => db.prepare("INSERT INTO visit_answers (visit_id, question_id, first_answer, answered_at) VALUES (1, 'q', 'maybe', 'now')").run()).toThrow(/CHECK/);
+    db.close();
+  });
+
+  it('006 trust: the audit log is append-only', () => {
+    const db = stepTo(6);
+    db.prepare("INSERT INTO audit_log (at, action, prev_hash, hash) VALUES ('now', 'sign_in', 'p', 'h')").run();
+    expect(() => db.prepare('DELETE FROM audit_log').run()).toThrow(/append-only/);
+    expect(() => db.prepare("UPDATE audit_log SET action = 'x'").run()).toThrow(/append-only/);
+    db.close();
+  });
+});
