@@ -166,6 +166,19 @@ export function createApp(options: AppOptions): VisitDeskApp {
     },
     'visits.attach': ({ visitId, uploadId, kind }, ctx) => visits.attach(visitId, uploadId, kind, userId(ctx)),
     'visits.attachment': ({ id }) => visits.attachment(id),
+    'countersign.queue': (q) => visits.countersignQueue(q),
+    'countersign.sign': async ({ visitIds, password, ...sig }, ctx) => {
+      // Countersigning is done with the manager's own credential, typed again, not just a session.
+      await auth.confirmPassword(userId(ctx), password);
+      const n = visits.countersign(visitIds, userId(ctx), sig);
+      for (const id of visitIds) audit.append({ userId: userId(ctx), username: ctx.session?.username ?? null, action: 'visit_countersigned', objectType: 'visit', objectId: id });
+      return { countersigned: n };
+    },
+    'countersign.return': ({ visitId, reason }, ctx) => {
+      const v = visits.returnVisit(visitId, userId(ctx), reason);
+      audit.append({ userId: userId(ctx), username: ctx.session?.username ?? null, action: 'visit_returned', objectType: 'visit', objectId: visitId });
+      return v;
+    },
     'print.savePdf': async ({ suggestedName }, ctx) => {
       if (!options.printToPdf) {
         throw new AppError('conflict', '浏览器模式下请使用浏览器的“打印”功能，目标打印机选择“另存为 PDF”');

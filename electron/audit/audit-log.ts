@@ -8,6 +8,8 @@ export type AuditAction =
   | 'account_locked'
   | 'visit_finalised'
   | 'visit_corrected'
+  | 'visit_countersigned'
+  | 'visit_returned'
   | 'import'
   | 'calendar_loaded'
   | 'template_imported';

@@ -35,7 +35,17 @@ export function createAuthService(db: Database, sessions: SessionStore, audit: A
     'SELECT id, username, display_name, role, password_hash, disabled, failed_signins, locked_until FROM users WHERE username = ?',
   );
 
+  const hashOf = db.prepare<[number], { password_hash: string }>('SELECT password_hash FROM users WHERE id = ? AND disabled = 0');
+
   return {
+    /** Re-checks the signed-in person's own password before an act that carries their name. */
+    async confirmPassword(userId: number, password: string): Promise<void> {
+      const row = hashOf.get(userId);
+      if (!row || !(await verifyPassword(password, row.password_hash))) {
+        throw new AppError('bad_credentials', '密码不正确，未会签', [{ path: 'password', message: '密码不正确' }]);
+      }
+    },
+
     async signIn(username: string, password: string): Promise<SignedIn> {
       const row = byName.get(username);
       const t = now();

@@ -42,8 +42,10 @@ export function createTaskActions(db: Database, tasks: TaskService, now: () => D
     const t = taskRow(taskId);
     const scheduled = db.prepare("SELECT count(*) FROM appointments WHERE task_id = ? AND status = 'scheduled'").pluck().get(taskId) as number;
     const visit = db
-      .prepare<[number], { state: string; outcome: 'success' | 'problem' | 'not_completed' | 'incomplete' | null }>(
-        "SELECT state, outcome FROM visits WHERE task_id = ? AND state != 'superseded' ORDER BY id DESC LIMIT 1",
+      .prepare<[number], { state: string; outcome: 'success' | 'problem' | 'not_completed' | 'incomplete' | null; countersigned: number; returned: number }>(
+        `SELECT v.state, v.outcome, EXISTS (SELECT 1 FROM visit_countersigns c WHERE c.visit_id = v.id) AS countersigned,
+                EXISTS (SELECT 1 FROM visit_returns r WHERE r.visit_id = v.id) AS returned
+         FROM visits v WHERE v.task_id = ? AND v.state != 'superseded' ORDER BY v.id DESC LIMIT 1`,
       )
       .get(taskId);
     const status = deriveTaskStatus({
@@ -51,7 +53,8 @@ export function createTaskActions(db: Database, tasks: TaskService, now: () => D
       scheduledAppointments: scheduled,
       attempts: asContactAttempts(attemptsOf(taskId)),
       unableReason: t.unable_reason,
-      visit: visit && { finalised: visit.state === 'finalised', outcome: visit.outcome ?? 'incomplete', countersigned: false },
+      // A returned record is back with its visitor: the task is in progress until corrected.
+      visit: visit && { finalised: visit.state === 'finalised' && !visit.returned, outcome: visit.outcome ?? 'incomplete', countersigned: visit.countersigned === 1 },
     });
     db.prepare('UPDATE visit_tasks SET status = ?, updated_at = ? WHERE id = ?').run(status, now().toISOString(), taskId);
   }

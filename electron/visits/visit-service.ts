@@ -97,6 +97,15 @@ export function createVisitService(deps: VisitDeps) {
       stroke: number; seq: number; x: number; y: number; t: number; pressure: number | null;
     }[];
 
+  const countersignOf = (visitId: number) =>
+    stmt(db, 'SELECT c.id, c.manager_id, u.display_name AS manager, c.signed_at, c.record_hash, c.png, c.countersign_hash FROM visit_countersigns c JOIN users u ON u.id = c.manager_id WHERE c.visit_id = ?').get(visitId) as
+      | { id: number; manager_id: number; manager: string; signed_at: string; record_hash: string; png: Buffer; countersign_hash: string }
+      | undefined;
+  const countersignPoints = (id: number) =>
+    stmt(db, 'SELECT stroke, seq, x, y, t, pressure FROM visit_countersign_points WHERE countersign_id = ? ORDER BY stroke, seq').all(id) as {
+      stroke: number; seq: number; x: number; y: number; t: number; pressure: number | null;
+    }[];
+
   const currentHash = (r: VisitRow) => contentHash(r, answersOf(r.id), attachmentsOf(r.id).map((a) => a.sha256));
   const templateOf = (r: VisitRow) => templates.get(r.template_id, r.template_version);
 
@@ -152,6 +161,12 @@ export function createVisitService(deps: VisitDeps) {
     }
     const expected = recordHash(hash, sigs.map((s) => [s.role, s.signature_hash]));
     if (expected !== r.content_hash) return '记录哈希与定稿时不一致，记录可能被改动';
+    const cs = countersignOf(r.id);
+    if (cs) {
+      if (cs.record_hash !== r.content_hash) return '主管会签所覆盖的记录与当前记录不一致，记录可能在会签后被改动';
+      const again = signatureHash({ role: 'manager', signer_name: String(cs.manager_id), signed_at: cs.signed_at, png: cs.png, content_hash: cs.record_hash, points: countersignPoints(cs.id) });
+      if (again !== cs.countersign_hash) return '主管会签签名的图像或笔迹与签署时不一致，记录可能被改动';
+    }
     for (const a of attachmentsOf(r.id)) {
       const file = path.join(attachmentsDir, a.sha256);
       if (!fs.existsSync(file)) return `附件「${a.file_name}」缺失`;
@@ -174,6 +189,10 @@ export function createVisitService(deps: VisitDeps) {
       current: s.content_hash === hash,
     }));
     const problem = stmt(db, 'SELECT id FROM problem_cases WHERE visit_id = ?').pluck().get(id) as number | undefined;
+    const cs = countersignOf(id);
+    const ret = stmt(db, 'SELECT u.display_name AS manager, r.returned_at, r.reason FROM visit_returns r JOIN users u ON u.id = r.manager_id WHERE r.visit_id = ? ORDER BY r.id DESC LIMIT 1').get(
+      r.previous_id ?? id,
+    ) as { manager: string; returned_at: string; reason: string } | undefined;
     return {
       id: r.id,
       recordNo: r.record_no,
@@ -199,6 +218,8 @@ export function createVisitService(deps: VisitDeps) {
       finalisedAt: r.finalised_at,
       tampered: tamperCheck(r, hash),
       problemCaseId: problem ?? null,
+      countersign: cs ? { managerName: cs.manager, signedAt: cs.signed_at, png: `data:image/png;base64,${cs.png.toString('base64')}` } : null,
+      returned: ret ? { managerName: ret.manager, returnedAt: ret.returned_at, reason: ret.reason } : null,
       blockers: r.state === 'draft' ? blockersOf(r, template, outcome, hash) : [],
     };
   }
@@ -206,6 +227,27 @@ export function createVisitService(deps: VisitDeps) {
   /** A finalised record shows the outcome it was finalised with, recomputed from its frozen answers. */
   function frozenOutcome(r: VisitRow, template: QuestionnaireTemplate): Outcome {
     return outcomeOf(r, template);
+  }
+
+  function summaries(where: string, params: (string | number)[], order: string, page: { offset: number; limit: number }): { visits: VisitSummary[]; total: number } {
+    const total = db.prepare(`SELECT count(*) FROM visits v WHERE ${where}`).pluck().get(...params) as number;
+    const rows = db
+      .prepare(
+        `SELECT v.id, v.record_no, v.version, v.state, v.sheet_customer_name, v.sheet_policy_no, v.kind, u.display_name, v.visited_at, v.outcome, v.finalised_at
+         FROM visits v JOIN users u ON u.id = v.visitor_id WHERE ${where} ORDER BY ${order} LIMIT ? OFFSET ?`,
+      )
+      .all(...params, page.limit, page.offset) as Record<string, string | number | null>[];
+    return {
+      total,
+      visits: rows.map((x) => ({
+        id: x.id as number, recordNo: x.record_no as string, version: x.version as number, state: x.state as VisitView['state'],
+        customerName: (x.sheet_customer_name as string | null) ?? '', policyNo: x.sheet_policy_no as string | null, kind: x.kind as TaskKind,
+        visitorName: x.display_name as string, visitedAt: x.visited_at as string | null,
+        // A draft has no frozen outcome yet.
+        outcome: (x.outcome as Outcome['status'] | null) ?? 'incomplete',
+        finalisedAt: x.finalised_at as string | null,
+      })),
+    };
   }
 
   function touch(id: number): void {
@@ -409,6 +451,61 @@ export function createVisitService(deps: VisitDeps) {
       return view(id);
     },
 
+    /** Finalised records not yet countersigned nor returned, oldest first (the manager's queue). */
+    countersignQueue(q: { offset: number; limit: number }): { visits: VisitSummary[]; total: number } {
+      return summaries(
+          `v.state = 'finalised' AND NOT EXISTS (SELECT 1 FROM visit_countersigns c WHERE c.visit_id = v.id)
+           AND NOT EXISTS (SELECT 1 FROM visit_returns r WHERE r.visit_id = v.id)`,
+        [],
+        'v.finalised_at, v.id',
+        q,
+      );
+    },
+
+    /**
+     * Countersigns finalised records with the manager's handwritten signature. Four-eyes: nobody
+     * countersigns a visit they made. All or none: one refused record refuses the batch.
+     */
+    countersign(visitIds: readonly number[], managerId: number, sig: SignatureInput): number {
+      const problem = signatureProblem(sig.strokes);
+      if (problem) throw new AppError('invalid_input', problem, [{ path: 'strokes', message: problem }]);
+      const png = Buffer.from(sig.png.slice(sig.png.indexOf(',') + 1), 'base64');
+      const points = sig.strokes.flatMap((st, stroke) => st.map((p, seq) => ({ stroke, seq, x: p.x, y: p.y, t: p.t, pressure: p.pressure ?? null })));
+      return db.transaction(() => {
+        for (const id of visitIds) {
+          const r = row(id);
+          if (r.state !== 'finalised') throw new AppError('conflict', `记录 ${r.record_no}（第 ${r.version} 版）尚未定稿或已被更正，不能会签`);
+          if (r.visitor_id === managerId) throw new AppError('forbidden', `记录 ${r.record_no} 是您本人回访的，须由其他主管会签`);
+          if (countersignOf(id)) throw new AppError('conflict', `记录 ${r.record_no} 已会签`);
+          if (stmt(db, 'SELECT 1 FROM visit_returns WHERE visit_id = ?').get(id)) throw new AppError('conflict', `记录 ${r.record_no} 已退回，待回访人员更正后再会签`);
+          const tampered = tamperCheck(r, currentHash(r));
+          if (tampered) throw new AppError('conflict', `记录 ${r.record_no} 校验不通过：${tampered}`);
+          const signedAt = at();
+          const cid = db
+            .prepare('INSERT INTO visit_countersigns (visit_id, manager_id, signed_at, record_hash, png, countersign_hash) VALUES (?, ?, ?, ?, ?, ?)')
+            .run(id, managerId, signedAt, r.content_hash, png,
+              signatureHash({ role: 'manager', signer_name: String(managerId), signed_at: signedAt, png, content_hash: r.content_hash ?? '', points })).lastInsertRowid;
+          const insert = stmt(db, 'INSERT INTO visit_countersign_points (countersign_id, stroke, seq, x, y, t, pressure) VALUES (?, ?, ?, ?, ?, ?, ?)');
+          for (const p of points) insert.run(cid, p.stroke, p.seq, p.x, p.y, p.t, p.pressure);
+          if (r.task_id !== null) deps.refreshTaskStatus(r.task_id);
+        }
+        return visitIds.length;
+      })();
+    },
+
+    /** Sends a finalised record back to its visitor with a reason; they correct it as a new version. */
+    returnVisit(visitId: number, managerId: number, reason: string): VisitView {
+      const r = row(visitId);
+      if (r.state !== 'finalised') throw new AppError('conflict', '只能退回已定稿的记录');
+      if (countersignOf(visitId)) throw new AppError('conflict', '该记录已会签，不能退回');
+      if (r.visitor_id === managerId) throw new AppError('forbidden', '不能退回本人回访的记录，须由其他主管审阅');
+      db.transaction(() => {
+        db.prepare('INSERT INTO visit_returns (visit_id, manager_id, returned_at, reason) VALUES (?, ?, ?, ?)').run(visitId, managerId, at(), reason);
+        if (r.task_id !== null) deps.refreshTaskStatus(r.task_id);
+      })();
+      return view(visitId);
+    },
+
     attach(visitId: number, uploadId: string, kind: AttachmentView['kind'], userId: number): VisitView {
       draft(visitId);
       const up = deps.uploads.get(uploadId, userId);
@@ -438,7 +535,7 @@ export function createVisitService(deps: VisitDeps) {
     },
 
     list(q: { taskId?: number | undefined; state?: VisitView['state'] | undefined; offset: number; limit: number }): { visits: VisitSummary[]; total: number } {
-      const where: string[] = [];
+      const where: string[] = ['1 = 1'];
       const params: (string | number)[] = [];
       if (q.taskId !== undefined) {
         where.push('v.task_id = ?');
@@ -448,24 +545,7 @@ export function createVisitService(deps: VisitDeps) {
         where.push('v.state = ?');
         params.push(q.state);
       }
-      const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
-      const total = db.prepare(`SELECT count(*) FROM visits v ${w}`).pluck().get(...params) as number;
-      const rows = db
-        .prepare(
-          `SELECT v.id, v.record_no, v.version, v.state, v.sheet_customer_name, v.sheet_policy_no, v.kind, u.display_name, v.visited_at, v.outcome, v.finalised_at
-           FROM visits v JOIN users u ON u.id = v.visitor_id ${w} ORDER BY v.updated_at DESC, v.id DESC LIMIT ? OFFSET ?`,
-        )
-        .all(...params, q.limit, q.offset) as Record<string, string | number | null>[];
-      return {
-        total,
-        visits: rows.map((x) => ({
-          id: x.id as number, recordNo: x.record_no as string, version: x.version as number, state: x.state as VisitView['state'],
-          customerName: (x.sheet_customer_name as string | null) ?? '', policyNo: x.sheet_policy_no as string | null, kind: x.kind as TaskKind,
-          visitorName: x.display_name as string, visitedAt: x.visited_at as string | null,
-          outcome: ((x.outcome as Outcome['status'] | null) ?? (x.state === 'draft' ? 'incomplete' : 'incomplete')),
-          finalisedAt: x.finalised_at as string | null,
-        })),
-      };
+      return summaries(where.join(' AND '), params, 'v.updated_at DESC, v.id DESC', q);
     },
   };
 }

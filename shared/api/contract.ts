@@ -363,6 +363,9 @@ export interface VisitView {
   /** Set when the stored record no longer matches its hashes: someone changed the database. */
   tampered: string | null;
   problemCaseId: number | null;
+  countersign: { managerName: string; signedAt: string; png: string } | null;
+  /** The latest return by a manager, shown to the staff member who corrects it. */
+  returned: { managerName: string; returnedAt: string; reason: string } | null;
   /** What still blocks finalising, in Chinese, with the field or question it concerns. */
   blockers: FieldIssue[];
 }
@@ -512,6 +515,20 @@ export const contract = defineContract([
     ['staff', 'sales', 'manager'],
   ),
   method<{ mime: string; dataBase64: string }>()('visits.attachment', z.object({ id: id('附件') }), 'signed_in'),
+  method<{ visits: VisitSummary[]; total: number }>()(
+    'countersign.queue',
+    z.object({ offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(500).default(100) }),
+    ['manager', 'admin'],
+  ),
+  method<{ countersigned: number }>()(
+    'countersign.sign',
+    signatureSchema.extend({
+      visitIds: z.array(id('面访记录')).min(1, '请选择要会签的记录').max(200, '一次最多会签 200 份记录'),
+      password: z.string({ error: '请输入本人密码确认' }).min(1, '请输入本人密码确认').max(128),
+    }),
+    ['manager'],
+  ),
+  method<VisitView>()('countersign.return', z.object({ visitId: id('面访记录'), reason: note('退回原因', 500).min(1, '请填写退回原因') }), ['manager']),
   /** Desktop only: prints the calling window (showing a print view) to a PDF the user saves. */
   method<{ saved: boolean; path: string | null }>()(
     'print.savePdf',
