@@ -104,9 +104,13 @@ export function createImportWriter(db: Database, today: string) {
     if (cols.length) stmt(db, `UPDATE ${table} SET ${cols.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`).run(...Object.values(set), id);
   };
 
+  const replacedPhone = db.prepare<[number, string], { n: number }>('SELECT 1 AS n FROM customer_phone_changes WHERE customer_id = ? AND old_phone = ?');
+
   function plan(row: NormalizedRow) {
     const policy = policyByNo.get(row.policyNo);
     const customer = policy ? customerById.get(policy.applicant_id) : undefined;
+    // A number staff already corrected (the old one was wrong) must not come back with the next list.
+    if (customer && row.applicantPhone && replacedPhone.get(Number(customer.id), row.applicantPhone)) row = { ...row, applicantPhone: null };
     const task = policy && customer ? taskByIdentity.get(policy.applicant_id, policy.id, row.kind, cycleFor(row, today)) : undefined;
     const c = diff(customer ?? {}, row, CUSTOMER, 'customer');
     const p = diff(policy ?? {}, row, POLICY, 'policy');

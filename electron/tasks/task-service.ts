@@ -39,8 +39,11 @@ interface TaskRecord {
 
 const SELECT = `SELECT t.id, t.kind, t.source, t.status, c.name AS customer_name, c.phone, p.policy_no, p.product_name,
   p.channel, u.display_name AS assignee_name, t.opens_on, t.due_on, t.due_explanation, t.due_warnings`;
+// LEFT JOINs (every task has its customer anyway) keep visit_tasks the outer loop, so a window
+// is read along the board-order index instead of sorting the whole table, and an unfiltered
+// count(*) skips the joins altogether.
 const FROM = `FROM visit_tasks t
-  JOIN customers c ON c.id = t.customer_id
+  LEFT JOIN customers c ON c.id = t.customer_id
   LEFT JOIN policies p ON p.id = t.policy_id
   LEFT JOIN users u ON u.id = t.assignee_id`;
 
@@ -85,7 +88,7 @@ export function createTaskService(db: Database) {
         params.push(q.kind);
       }
       if (q.channel) {
-        where.push('p.channel = ?');
+        where.push('t.policy_id IN (SELECT id FROM policies WHERE channel = ?)');
         params.push(q.channel);
       }
       if (q.assigneeId) {
@@ -108,16 +111,19 @@ export function createTaskService(db: Database) {
           params.push(`"${term.replaceAll('"', '""')}"`);
         } else if (term) {
           // Too short for trigrams: names starting with it (a surname, or a two-character name).
-          where.push("c.name >= ? AND c.name < ? || char(1114111)");
+          where.push("t.customer_id IN (SELECT id FROM customers WHERE name >= ? AND name < ? || char(1114111))");
           params.push(term, term);
         }
       }
-      const from = `${FROM} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`;
-      const total = (db.prepare(`SELECT count(*) AS n ${from}`).get(...params) as { n: number }).n;
+      // Every filter is on visit_tasks itself (others as sub-selects), so the window is cut from
+      // the board-order index alone and only its 200 rows are joined — an OFFSET over joined
+      // rows would join every skipped row too.
+      const filtered = `FROM visit_tasks t ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`;
+      const dir = q.sort === '-due' ? 'DESC' : 'ASC';
+      const order = `ORDER BY ifnull(t.due_on, '9999-12-31') ${dir}, t.id ${dir}`;
+      const total = db.prepare(`SELECT count(*) ${filtered}`).pluck().get(...params) as number;
       const records = db
-        .prepare(
-          `${SELECT} ${from} ORDER BY t.due_on IS NULL, t.due_on ${q.sort === '-due' ? 'DESC' : 'ASC'}, t.id LIMIT ? OFFSET ?`,
-        )
+        .prepare(`${SELECT} ${FROM} WHERE t.id IN (SELECT t.id ${filtered} ${order} LIMIT ? OFFSET ?) ${order}`)
         .all(...params, q.limit, q.offset) as TaskRecord[];
       return { total, rows: records.map(toRow) };
     },

@@ -1,6 +1,7 @@
 import { Alert, App as AntApp, ConfigProvider, Spin } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
+import dayjs from 'dayjs';
 import { useEffect } from 'react';
 import { SetupPage } from './pages/SetupPage';
 import { Shell } from './pages/Shell';
@@ -13,6 +14,9 @@ export function App() {
   useEffect(() => {
     void refreshStatus();
   }, [refreshStatus]);
+
+  // Date pickers take month and weekday names (and a Monday week start) from dayjs's locale.
+  dayjs.locale(locale === 'en' ? 'en' : 'zh-cn');
 
   let page;
   if (loadError) page = <Alert type="error" showIcon title="回访台无法加载" description={loadError} style={{ margin: 48 }} />;

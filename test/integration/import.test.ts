@@ -85,6 +85,10 @@ describe('importing head office lists', () => {
     expect(change.summary).toContain('总公司清单更新');
     expect(change.changes).toEqual(expect.arrayContaining([{ field: 'customer.phone', oldValue: '139****1111', newValue: '139****2222' }]));
     expect(app.db.prepare('SELECT old_phone, new_phone FROM customer_phone_changes').all()).toEqual([{ old_phone: '13900001111', new_phone: '13900002222' }]);
+
+    // The original list again: its old number was replaced, so it does not come back.
+    await importFile(app, staff, fixtures.unreached);
+    expect(app.db.prepare("SELECT c.phone FROM customers c JOIN policies p ON p.applicant_id = c.id WHERE p.policy_no = 'P2026110002'").pluck().get()).toBe('13900002222');
   });
 
   it('reads GB18030 and BOM CSVs, and a workbook saved by LibreOffice', async () => {

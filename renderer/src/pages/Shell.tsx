@@ -14,7 +14,9 @@ import type { MessageKey } from '../i18n/messages';
 import { useAppStore, useT } from '../stores/app-store';
 import { ComingSoon } from './ComingSoon';
 import { SettingsPage, type SettingsTab } from './settings/SettingsPage';
-import { TasksPage } from './TasksPage';
+import { TasksPage } from './tasks/TasksPage';
+import { VisitRecordsPage } from './visit/VisitRecordsPage';
+import { VisitWorkspace } from './visit/VisitWorkspace';
 
 type Section = 'tasks' | 'visits' | 'problems' | 'countersign' | 'sync' | 'stats' | 'settings';
 
@@ -51,7 +53,8 @@ export function Shell() {
   const online = useOnline() && (status?.hqReachable ?? false);
 
   return (
-    <Layout style={{ minHeight: '100vh' }}>
+    // The window's height, not the page's: the task board fills it and scrolls inside itself.
+    <Layout className="app-layout">
       <Layout.Sider width={200} theme="light" style={{ borderRight: '1px solid #f0f0f0' }}>
         <div className="brand">{t('appName')}</div>
         <Menu
@@ -77,7 +80,7 @@ export function Shell() {
             </Button>
           </Space>
         </Layout.Header>
-        <Layout.Content style={{ padding: 16 }}>
+        <Layout.Content className="app-content">
           {/* Only an administrator can load a calendar year, so only they are asked to. */}
           {user?.role === 'admin' && (status?.calendarWarnings.length ?? 0) > 0 && (
             <Alert
@@ -101,6 +104,8 @@ export function Shell() {
           )}
           {section === 'tasks' ? (
             <TasksPage />
+          ) : section === 'visits' ? (
+            <VisitRecordsPage />
           ) : section === 'settings' ? (
             <SettingsPage tab={settingsTab} onTabChange={setSettingsTab} />
           ) : (
@@ -108,6 +113,8 @@ export function Shell() {
           )}
         </Layout.Content>
       </Layout>
+      {/* The visit opens full screen over whichever section it was started from. */}
+      <VisitWorkspace />
     </Layout>
   );
 }
