@@ -1,8 +1,9 @@
 import { CloseOutlined, PrinterOutlined } from '@ant-design/icons';
-import { Alert, Button, Drawer, Space, Spin, Steps, Tag, Typography } from 'antd';
+import { Alert, App, Button, Drawer, Space, Spin, Steps, Tag, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import type { VisitView } from '../../../../shared/api/contract';
 import { TASK_KIND_LABELS } from '../../../../shared/domain/tasks';
+import { call, transport } from '../../api/client';
 import { useAppStore, useT } from '../../stores/app-store';
 import { AttachmentsStep } from './AttachmentsStep';
 import { useVisitStore, VISIT_STEPS, type VisitStep } from './open-visit';
@@ -59,13 +60,20 @@ function Workspace({ view }: { view: VisitView }) {
   const values = useScriptValues();
   const [printing, setPrinting] = useState(false);
   const [printRequest, setPrintRequest] = useState(0);
+  const { message } = App.useApp();
 
   useEffect(() => {
     if (printRequest === 0) return;
     // The signatures are data-URL images: wait until they are decoded so the page never prints blank boxes.
     const images = [...document.querySelectorAll<HTMLImageElement>('.visit-print-host img')];
-    void Promise.all(images.map((i) => i.decode().catch(() => undefined))).then(() => window.print());
-  }, [printRequest]);
+    void Promise.all(images.map((i) => i.decode().catch(() => undefined))).then(async () => {
+      // The desktop saves a PDF itself (Electron printToPDF); a browser uses its own print dialog.
+      if (transport !== 'electron') return window.print();
+      const r = await call('print.savePdf', { suggestedName: `客户回访记录表-${view.recordNo}-第${view.version}版` });
+      if (!r.ok) void message.error(r.error.message);
+      else if (r.value.saved) void message.success(`已保存：${r.value.path}`);
+    });
+  }, [printRequest, view.recordNo, view.version, message]);
 
   const print = () => {
     setPrinting(true);
