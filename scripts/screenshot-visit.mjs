@@ -3,43 +3,10 @@
 // fresh data folder, prepares a visit through the contract, and signs it on the pads in Chromium.
 // Kept beside scripts/screenshot.mjs (which takes the board and settings shots) so both can change
 // independently.
-import { spawn } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { build } from './build.mjs';
-import { CHROMIUM_ARGS, NO_CHROMIUM_MESSAGE, findChromium } from './chromium.mjs';
+import { startSession } from './browser-session.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const executablePath = findChromium();
-if (!executablePath) throw new Error(NO_CHROMIUM_MESSAGE);
-await build();
-
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vd-shot-visit-'));
-const server = spawn(process.execPath, [path.join(root, 'dist/electron/browser-main.cjs')], {
-  env: { ...process.env, VISITDESK_DATA: dataDir, VISITDESK_PORT: '0' },
-});
-const url = await new Promise((resolve) => {
-  let out = '';
-  server.stdout.on('data', (c) => {
-    out += c;
-    const m = /(http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/.exec(out);
-    if (m) resolve(m[1]);
-  });
-});
-const { origin, searchParams } = new URL(url);
-const api = async (method, input, session) => {
-  const res = await fetch(`${origin}/api/${method}`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${searchParams.get('token')}` },
-    body: JSON.stringify({ input, session }),
-  });
-  const body = await res.json();
-  if (!body.ok) throw new Error(`${method}: ${body.error.message}`);
-  return body.value;
-};
+const { root, url, api, browser, close } = await startSession('vd-shot-visit-');
 
 /** A few strokes of handwriting with the mouse over a pad. */
 async function sign(page, pad) {
@@ -58,7 +25,6 @@ async function sign(page, pad) {
 }
 
 const out = path.join(root, 'docs');
-const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
 try {
   const admin = await api('setup.init', { branchName: '济南中心支公司', branchCode: '370100', adminUsername: 'admin', adminDisplayName: '系统管理员', adminPassword: 'admin-pass-1' });
   await api('demo.load', {}, admin.sessionToken);
@@ -129,7 +95,5 @@ try {
   await page.locator('.print-page').first().screenshot({ path: path.join(out, 'screenshot-sheet.png') });
   console.log('截图已保存到 docs/（screenshot-visit.png、screenshot-sheet.png）');
 } finally {
-  await browser.close();
-  server.kill();
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  await close();
 }

@@ -1,44 +1,11 @@
 // Takes the README screenshots: starts browser mode on a fresh data folder, sets up a branch with
 // the demo data through the contract, and photographs the task board, the import preview of a
 // head-office list and the rule try-out in headless Chromium.
-import { spawn } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import ExcelJS from 'exceljs';
-import { chromium } from 'playwright-core';
-import { build } from './build.mjs';
-import { CHROMIUM_ARGS, NO_CHROMIUM_MESSAGE, findChromium } from './chromium.mjs';
+import { startSession } from './browser-session.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const executablePath = findChromium();
-if (!executablePath) throw new Error(NO_CHROMIUM_MESSAGE);
-await build();
-
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vd-shot-'));
-const server = spawn(process.execPath, [path.join(root, 'dist/electron/browser-main.cjs')], {
-  env: { ...process.env, VISITDESK_DATA: dataDir, VISITDESK_PORT: '0' },
-});
-const url = await new Promise((resolve) => {
-  let out = '';
-  server.stdout.on('data', (c) => {
-    out += c;
-    const m = /(http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/.exec(out);
-    if (m) resolve(m[1]);
-  });
-});
-const { origin, searchParams } = new URL(url);
-const api = async (method, input, session) => {
-  const res = await fetch(`${origin}/api/${method}`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${searchParams.get('token')}` },
-    body: JSON.stringify({ input, session }),
-  });
-  const body = await res.json();
-  if (!body.ok) throw new Error(body.error.message);
-  return body.value;
-};
+const { root, dataDir, url, api, browser, close } = await startSession('vd-shot-');
 
 const out = path.join(root, 'docs');
 
@@ -68,7 +35,6 @@ async function headOfficeList() {
   await wb.xlsx.writeFile(file);
   return file;
 }
-const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
 try {
   const page = await browser.newPage({ viewport: { width: 1360, height: 820 }, locale: 'zh-CN' });
   await page.goto(url);
@@ -113,7 +79,5 @@ try {
   await page.screenshot({ path: path.join(out, 'screenshot-rules.png') });
   console.log('截图已保存到 docs/');
 } finally {
-  await browser.close();
-  server.kill();
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  await close();
 }

@@ -97,14 +97,4 @@ export function charLength(text: string): number {
   return n;
 }
 
-/** 1 → A, 27 → AA: how Excel names a column, for columns without a header. */
-export function columnLetter(index0: number): string {
-  let n = index0 + 1;
-  let s = '';
-  while (n > 0) {
-    const r = (n - 1) % 26;
-    s = String.fromCharCode(65 + r) + s;
-    n = Math.floor((n - 1) / 26);
-  }
-  return s;
-}
+export { columnLetter } from '../../shared/domain/spreadsheet';

@@ -2,13 +2,12 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MethodInput, MethodName, MethodOutput } from '../../shared/api/contract';
-import type { Envelope } from '../../shared/api/envelope';
 import { addDays } from '../../shared/dates';
-import { launchChromium, startBrowserMode, waitForText, watchForErrors, type RunningApp } from '../support/browser-mode';
+import { bridgeApi, launchChromium, startBrowserMode, waitForText, watchForErrors, type RunningApp } from '../support/browser-mode';
 import { tempDir } from '../support/temp';
 
 let app: RunningApp;
+const api: ReturnType<typeof bridgeApi> = (method, input, session) => bridgeApi(app)(method, input, session);
 let browser: Browser;
 const files = tempDir('vd-e2e-board-');
 
@@ -22,18 +21,6 @@ afterAll(async () => {
   files.cleanup();
 });
 
-/** A contract call over the loopback bridge, authorised by the run's token as the browser is. */
-async function api<M extends MethodName>(method: M, input: MethodInput<M>, session?: string): Promise<MethodOutput<M>> {
-  const { origin, searchParams } = new URL(app.url);
-  const res = await fetch(`${origin}/api/${method}`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${searchParams.get('token')}` },
-    body: JSON.stringify({ input, session: session ?? null }),
-  });
-  const body = (await res.json()) as Envelope<MethodOutput<M>>;
-  if (!body.ok) throw new Error(`${method}: ${body.error.message}`);
-  return body.value;
-}
 
 /** The PC's date, as the board counts it. */
 function localToday(): string {

@@ -3,13 +3,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MethodInput, MethodName, MethodOutput, VisitView } from '../../shared/api/contract';
-import type { Envelope } from '../../shared/api/envelope';
+import type { VisitView } from '../../shared/api/contract';
 import { visibleQuestions } from '../../shared/questionnaire';
-import { launchChromium, startBrowserMode, waitForText, watchForErrors, type RunningApp } from '../support/browser-mode';
+import { bridgeApi, launchChromium, startBrowserMode, waitForText, watchForErrors, type RunningApp } from '../support/browser-mode';
 import { tempDir } from '../support/temp';
 
 let app: RunningApp;
+const api: ReturnType<typeof bridgeApi> = (method, input, session) => bridgeApi(app)(method, input, session);
 let browser: Browser;
 let staff: string;
 const taskIds: number[] = [];
@@ -17,18 +17,6 @@ const files = tempDir('vd-e2e-visit-');
 // Set VISITDESK_VISIT_SHOTS=/tmp to keep a 1360×820 screenshot of each step (visit-*.png).
 const SHOTS = process.env.VISITDESK_VISIT_SHOTS;
 
-/** A contract call over the loopback bridge, authorised by the run's token as the browser is. */
-async function api<M extends MethodName>(method: M, input: MethodInput<M>, session?: string): Promise<MethodOutput<M>> {
-  const { origin, searchParams } = new URL(app.url);
-  const res = await fetch(`${origin}/api/${method}`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${searchParams.get('token')}` },
-    body: JSON.stringify({ input, session: session ?? null }),
-  });
-  const body = (await res.json()) as Envelope<MethodOutput<M>>;
-  if (!body.ok) throw new Error(`${method}: ${body.error.message}`);
-  return body.value;
-}
 
 beforeAll(async () => {
   app = await startBrowserMode();

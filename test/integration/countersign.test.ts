@@ -1,17 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { VisitView } from '../../shared/api/contract';
 import { visibleQuestions } from '../../shared/questionnaire';
-import { startTestApp, type TestApp } from '../support/app';
+import { ok, startTestApp, type TestApp } from '../support/app';
 import { fakeSignature } from '../support/signature';
 
 const NOW = () => new Date('2026-11-25T09:00:00+08:00');
 let app: TestApp;
 afterEach(() => app?.cleanup());
 
-const ok = <T>(r: { ok: true; value: T } | { ok: false; error: { message: string } }): T => {
-  if (!r.ok) throw new Error(r.error.message);
-  return r.value;
-};
 
 async function branch() {
   app = startTestApp(NOW);

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../support/app';
+import { ok, startTestApp, type TestApp } from '../support/app';
 
 const NOW = () => new Date('2026-11-25T09:00:00+08:00');
 let app: TestApp;
@@ -17,10 +17,6 @@ async function demoBranch() {
   return { admin, staff: await sign('zhangli'), manager: await sign('liuyang') };
 }
 
-const ok = <T>(r: { ok: true; value: T } | { ok: false; error: { message: string } }): T => {
-  if (!r.ok) throw new Error(r.error.message);
-  return r.value;
-};
 
 describe('the task board', () => {
   it('assigns in bulk (managers only) and derives 待分配 → 待联系', async () => {

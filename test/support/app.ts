@@ -33,3 +33,9 @@ export function startTestApp(now?: () => Date): TestApp {
     },
   };
 }
+
+/** Unwraps an envelope in a test, failing with main's Chinese message when it is an error. */
+export const ok = <T>(r: { ok: true; value: T } | { ok: false; error: { message: string } }): T => {
+  if (!r.ok) throw new Error(r.error.message);
+  return r.value;
+};

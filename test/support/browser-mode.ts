@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import type { MethodInput, MethodName, MethodOutput } from '../../shared/api/contract';
+import type { Envelope } from '../../shared/api/envelope';
 import { build } from '../../scripts/build.mjs';
 import { CHROMIUM_ARGS, NO_CHROMIUM_MESSAGE, findChromium } from './chromium';
 import { tempDir } from './temp';
@@ -79,4 +81,19 @@ export async function waitForText(locator: Locator, expected: string | RegExp, t
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`expected text ${String(expected)}, last seen "${last}"`);
+}
+
+/** A contract call over the loopback bridge, authorised by the run's token as the browser is. */
+export function bridgeApi(app: RunningApp) {
+  return async <M extends MethodName>(method: M, input: MethodInput<M>, session?: string): Promise<MethodOutput<M>> => {
+    const { origin, searchParams } = new URL(app.url);
+    const res = await fetch(`${origin}/api/${method}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${searchParams.get('token')}` },
+      body: JSON.stringify({ input, session: session ?? null }),
+    });
+    const body = (await res.json()) as Envelope<MethodOutput<M>>;
+    if (!body.ok) throw new Error(`${method}: ${body.error.message}`);
+    return body.value;
+  };
 }

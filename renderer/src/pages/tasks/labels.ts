@@ -65,14 +65,4 @@ const CHANGE_FIELDS: Record<string, string> = {
 };
 export const changeFieldLabel = (field: string): string => CHANGE_FIELDS[field] ?? field;
 
-/** Spreadsheet column letters, as the user sees them in Excel: 0 → A, 26 → AA. */
-export function columnLetter(index: number): string {
-  let n = index + 1;
-  let s = '';
-  while (n > 0) {
-    const r = (n - 1) % 26;
-    s = String.fromCharCode(65 + r) + s;
-    n = Math.floor((n - 1) / 26);
-  }
-  return s;
-}
+export { columnLetter } from '../../../../shared/domain/spreadsheet';
