@@ -71,7 +71,20 @@ export function createApp(options: AppOptions): VisitDeskApp {
   const userId = (ctx: CallContext) => ctx.session?.userId ?? 0;
   const jobs = createJobRunner(log);
   const uploads = createUploadService(dataDir);
-  const imports = createImportService({ db, uploads, jobs, calendar: () => calendar.current(), now, today });
+  // While an import commit holds its transaction open across yields, other calls wait their turn
+  // (progress polls and cancels excepted), so no one else's write lands inside it.
+  let held: Promise<unknown> | null = null;
+  const exclusive = async <T>(work: () => Promise<T>): Promise<T> => {
+    while (held) await held.catch(() => undefined);
+    const p = work();
+    held = p;
+    try {
+      return await p;
+    } finally {
+      held = null;
+    }
+  };
+  const imports = createImportService({ db, uploads, jobs, calendar: () => calendar.current(), now, today, exclusive });
   const actions = createTaskActions(db, tasks, now);
   const visits = createVisitService({ db, dataDir, templates, uploads, calendar: () => calendar.current(), now, today, refreshTaskStatus: actions.refreshStatus });
 
@@ -188,7 +201,12 @@ export function createApp(options: AppOptions): VisitDeskApp {
     },
   };
 
-  const call = createDispatcher(handlers, sessions, log);
+  const dispatch = createDispatcher(handlers, sessions, log);
+  const PASS_THROUGH = new Set(['jobs.get', 'jobs.cancel']);
+  const call: Call = async (method, input, meta) => {
+    while (held && !(typeof method === 'string' && PASS_THROUGH.has(method))) await held.catch(() => undefined);
+    return dispatch(method, input, meta);
+  };
   let closed = false;
   return {
     call,

@@ -13,6 +13,8 @@ import { readRows } from './read';
 import { IMPORT_FIELDS, type ColumnMapping, type NormalizedRow, type SheetProbe } from './types';
 
 const MAX_ISSUES = 1000;
+/** Rows written between two yields of the commit (a few tens of milliseconds of work). */
+const WRITE_CHUNK = 2000;
 const SAMPLE_ROWS = 50;
 const REQUIRED_FIELDS = ['policyNo', 'applicantName'] as const;
 
@@ -33,6 +35,8 @@ export interface ImportDeps {
   calendar: () => WorkCalendar;
   now: () => Date;
   today: () => string;
+  /** Runs work while every other contract call waits (but progress polls and cancels). */
+  exclusive: <T>(work: () => Promise<T>) => Promise<T>;
 }
 
 /**
@@ -40,7 +44,7 @@ export interface ImportDeps {
  * sender's header layout), preview every row with its problems, then write the valid rows — all
  * in one transaction, so a cancelled or failed import changes nothing.
  */
-export function createImportService({ db, uploads, jobs, calendar, now, today }: ImportDeps) {
+export function createImportService({ db, uploads, jobs, calendar, now, today, exclusive }: ImportDeps) {
   const probes = new Map<string, SheetProbe>();
   const previews = new Map<string, Preview>();
 
@@ -194,37 +198,54 @@ export function createImportService({ db, uploads, jobs, calendar, now, today }:
         const at = now().toISOString();
         const day = today();
         const writer = createImportWriter(db, day);
-        // One transaction: the list is imported whole or not at all.
-        const summary = db.transaction((): ImportSummary => {
-          const batchId = Number(
-            db
-              .prepare(
-                `INSERT INTO import_batches (file_name, file_sha256, file_size, header_signature, default_kind, imported_by, imported_at,
-                   rows_total, rows_created, rows_updated, rows_unchanged, rows_invalid, rows_duplicate) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, ?, ?)`,
-              )
-              .run(up.fileName, up.sha256, up.size, preview.probe.headerSignature, preview.defaultKind, userId, at, preview.result.rowsTotal, preview.result.invalid, preview.result.duplicates)
-              .lastInsertRowid,
-          );
-          const counts: Record<RowAction, number> = { create: 0, update: 0, unchanged: 0 };
-          const touched: number[] = [];
-          for (const row of preview.rows) {
-            const r = writer.apply(row, { batchId, userId, at });
-            counts[r.action]++;
-            if (r.taskId !== null) touched.push(r.taskId);
+        // One transaction: the list is imported whole or not at all. It is written in chunks,
+        // yielding between them so progress and 取消 still answer; meanwhile every other call
+        // waits (see `exclusive` in create-app), so nothing else lands inside this transaction.
+        const summary = await exclusive(async (): Promise<ImportSummary> => {
+          db.exec('BEGIN IMMEDIATE');
+          try {
+            const batchId = Number(
+              db
+                .prepare(
+                  `INSERT INTO import_batches (file_name, file_sha256, file_size, header_signature, default_kind, imported_by, imported_at,
+                     rows_total, rows_created, rows_updated, rows_unchanged, rows_invalid, rows_duplicate) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, ?, ?)`,
+                )
+                .run(up.fileName, up.sha256, up.size, preview.probe.headerSignature, preview.defaultKind, userId, at, preview.result.rowsTotal, preview.result.invalid, preview.result.duplicates)
+                .lastInsertRowid,
+            );
+            const counts: Record<RowAction, number> = { create: 0, update: 0, unchanged: 0 };
+            const touched: number[] = [];
+            for (let i = 0; i < preview.rows.length; i++) {
+              const r = writer.apply(preview.rows[i]!, { batchId, userId, at });
+              counts[r.action]++;
+              if (r.taskId !== null) touched.push(r.taskId);
+              if (i % WRITE_CHUNK === WRITE_CHUNK - 1) {
+                progress(i + 1, preview.rows.length, '写入数据库');
+                await new Promise((resolve) => setImmediate(resolve));
+                throwIfCancelled(signal);
+              }
+            }
+            progress(preview.rows.length, preview.rows.length, '计算回访期限');
+            await new Promise((resolve) => setImmediate(resolve));
+            throwIfCancelled(signal);
+            recomputeDeadlines(db, calendar(), day, now(), touched);
+            db.prepare('UPDATE import_batches SET rows_created = ?, rows_updated = ?, rows_unchanged = ? WHERE id = ?').run(counts.create, counts.update, counts.unchanged, batchId);
+            // Remember this sender's layout and list kind for next time.
+            db.prepare('DELETE FROM import_mappings WHERE header_signature = ?').run(preview.probe.headerSignature);
+            for (const [field, col] of Object.entries(preview.mapping)) {
+              db.prepare('INSERT INTO import_mappings (header_signature, field, column_index, updated_at) VALUES (?, ?, ?, ?)').run(preview.probe.headerSignature, field, col, at);
+            }
+            db.prepare('INSERT INTO import_mapping_kinds VALUES (?, ?) ON CONFLICT (header_signature) DO UPDATE SET default_kind = excluded.default_kind').run(
+              preview.probe.headerSignature,
+              preview.defaultKind,
+            );
+            db.exec('COMMIT');
+            return { batchId, created: counts.create, updated: counts.update, unchanged: counts.unchanged, skipped: preview.result.invalid + preview.result.duplicates };
+          } catch (err) {
+            if (db.inTransaction) db.exec('ROLLBACK');
+            throw err;
           }
-          recomputeDeadlines(db, calendar(), day, now(), touched);
-          db.prepare('UPDATE import_batches SET rows_created = ?, rows_updated = ?, rows_unchanged = ? WHERE id = ?').run(counts.create, counts.update, counts.unchanged, batchId);
-          // Remember this sender's layout and list kind for next time.
-          db.prepare('DELETE FROM import_mappings WHERE header_signature = ?').run(preview.probe.headerSignature);
-          for (const [field, col] of Object.entries(preview.mapping)) {
-            db.prepare('INSERT INTO import_mappings (header_signature, field, column_index, updated_at) VALUES (?, ?, ?, ?)').run(preview.probe.headerSignature, field, col, at);
-          }
-          db.prepare('INSERT INTO import_mapping_kinds VALUES (?, ?) ON CONFLICT (header_signature) DO UPDATE SET default_kind = excluded.default_kind').run(
-            preview.probe.headerSignature,
-            preview.defaultKind,
-          );
-          return { batchId, created: counts.create, updated: counts.update, unchanged: counts.unchanged, skipped: preview.result.invalid + preview.result.duplicates };
-        })();
+        });
         previews.delete(previewJobId);
         probes.delete(preview.uploadId);
         uploads.discard(preview.uploadId);

@@ -150,6 +150,26 @@ describe('importing head office lists', () => {
     expect(cancelled.error?.message).toContain('未做任何改动');
     expect(snapshot()).toEqual(before);
 
+    // Cancelled while writing (after the first chunks): rolled back; a call made meanwhile waits
+    // and never sees half an import.
+    {
+      const { jobId: previewId } = await previewImport(app, staff, fixtures.large);
+      const started = await app.api('import.commit', { previewJobId: previewId }, staff);
+      if (!started.ok) throw new Error(started.error.message);
+      const commitId = started.value.jobId;
+      for (;;) {
+        const v = await app.api('jobs.get', { jobId: commitId }, staff);
+        if (!v.ok || v.value.done > 0 || v.value.state !== 'running') break;
+        await new Promise((r) => setTimeout(r, 1));
+      }
+      const summaryDuring = app.api('tasks.summary', {}, staff);
+      await app.api('jobs.cancel', { jobId: commitId }, staff);
+      expect((await waitForJob(app, staff, commitId)).state).toBe('cancelled');
+      const seen = await summaryDuring;
+      expect(seen.ok && seen.value.total).toBe(before[2]);
+      expect(snapshot()).toEqual(before);
+    }
+
     // A failure in the middle of writing (a trigger refusing the 50th new task; AFTER, since a
     // BEFORE trigger does not see the new rowid yet) rolls back every row.
     const { jobId, preview } = await previewImport(app, staff, fixtures.large);
