@@ -159,6 +159,7 @@ export function createApp(options: AppOptions): VisitDeskApp {
     'appointments.cancel': ({ id, reason }, ctx) => actions.cancelAppointment(id, reason, userId(ctx)),
     'appointments.week': ({ weekStart }, ctx) => ({ appointments: actions.week(weekStart, userId(ctx)) }),
     'attempts.log': (input, ctx) => actions.logAttempt(input, userId(ctx)),
+    'customers.search': ({ q }) => ({ customers: tasks.searchCustomers(q) }),
     'visits.start': (input, ctx) => visits.start(input, userId(ctx)),
     'visits.get': ({ id }) => visits.view(id),
     'visits.list': (input) => visits.list(input),

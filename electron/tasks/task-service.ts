@@ -128,6 +128,16 @@ export function createTaskService(db: Database) {
       return { total, rows: records.map(toRow) };
     },
 
+    /** Customers whose name starts with the text (key clients are found by their company name). */
+    searchCustomers(q: string): { id: number; name: string; phoneMasked: string; address: string | null }[] {
+      return db
+        .prepare<[string, string], { id: number; name: string; phone: string | null; address: string | null }>(
+          'SELECT id, name, phone, address FROM customers WHERE name >= ? AND name < ? || char(1114111) ORDER BY name LIMIT 20',
+        )
+        .all(q, q)
+        .map((c) => ({ id: c.id, name: c.name, phoneMasked: maskPhone(c.phone), address: c.address }));
+    },
+
     users(): UserSummary[] {
       return db
         .prepare<[], { id: number; display_name: string; role: Role }>('SELECT id, display_name, role FROM users WHERE disabled = 0 ORDER BY role, display_name')

@@ -486,6 +486,11 @@ export const contract = defineContract([
   method<{ appointments: AppointmentView[] }>()('appointments.week', z.object({ weekStart: isoDate('周起始日') }), 'signed_in'),
   method<TaskDetail>()('attempts.log', attemptInput, 'signed_in'),
 
+  method<{ customers: { id: number; name: string; phoneMasked: string; address: string | null }[] }>()(
+    'customers.search',
+    z.object({ q: z.string().trim().min(1, '请输入客户名称').max(50, '搜索内容不能超过 50 个字') }),
+    ['staff', 'sales', 'manager'],
+  ),
   method<VisitView>()('visits.start', visitStartInput, ['staff', 'sales', 'manager']),
   method<VisitView>()('visits.get', z.object({ id: id('面访记录') }), 'signed_in'),
   method<{ visits: VisitSummary[]; total: number }>()(

@@ -95,6 +95,20 @@ describe('the in-person visit', () => {
     expect(ok(await app.api('visits.get', { id: v.id }, staff)).state).toBe('finalised');
   });
 
+  it('starts an ad-hoc key-client visit for a client found by name, with the key-client sheet items required', async () => {
+    const { staff } = await staffWithTask();
+    const sales = ok(await app.api('auth.signIn', { username: 'wangqiang', password: 'demo1234' })).sessionToken;
+    const client = app.db.prepare("SELECT name FROM customers WHERE name LIKE '%有限公司' LIMIT 1").pluck().get() as string;
+    const found = ok(await app.api('customers.search', { q: client.slice(0, 2) }, sales)).customers;
+    expect(found.some((c) => c.name === client)).toBe(true);
+    expect(found[0]?.phoneMasked).toMatch(/\*{4}/);
+    const v = ok(await app.api('visits.start', { customerId: found.find((c) => c.name === client)!.id }, sales));
+    expect(v).toMatchObject({ taskId: null, kind: 'key_client', state: 'draft' });
+    expect(v.template.id).toBe('key_client');
+    expect(v.blockers.map((b) => b.message)).toEqual(expect.arrayContaining(['请填写保险风控情况', '请填写新的需求与建议']));
+    void staff;
+  });
+
   it('reports a record as tampered when one byte of it changes in the database', async () => {
     const { staff, taskId } = await staffWithTask();
     let v = ok(await app.api('visits.start', { taskId }, staff));

@@ -1,11 +1,12 @@
 import { ReloadOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Segmented, Space, Table, Tag, Typography } from 'antd';
+import { AdHocVisitButton } from './AdHocVisitButton';
 import { useCallback, useEffect, useState } from 'react';
 import type { VisitSummary, VisitView } from '../../../../shared/api/contract';
 import { TASK_KIND_LABELS } from '../../../../shared/domain/tasks';
 import { OUTCOME_STATUS_LABELS } from '../../../../shared/outcome';
 import { call } from '../../api/client';
-import { useT } from '../../stores/app-store';
+import { useAppStore, useT } from '../../stores/app-store';
 import { openVisit, useVisitStore } from './open-visit';
 import { OUTCOME_COLORS, STATE_COLORS, localTime } from './visit-labels';
 
@@ -15,6 +16,7 @@ const PAGE_SIZE = 50;
 /** 面访记录: every visit record, drafts first to be continued, finalised ones to be read and printed. */
 export function VisitRecordsPage() {
   const t = useT();
+  const user = useAppStore((s) => s.user);
   const revision = useVisitStore((s) => s.revision);
   const [filter, setFilter] = useState<StateFilter>('all');
   const [page, setPage] = useState(1);
@@ -55,6 +57,7 @@ export function VisitRecordsPage() {
               { value: 'superseded', label: stateLabel.superseded },
             ]}
           />
+          {user?.role !== 'admin' && <AdHocVisitButton />}
           <Button icon={<ReloadOutlined />} onClick={() => void load()} aria-label={t('visit.reload')} />
         </Space>
       }

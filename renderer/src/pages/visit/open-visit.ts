@@ -35,6 +35,8 @@ interface VisitState {
   revision: number;
   openForTask: (taskId: number) => Promise<void>;
   openVisit: (visitId: number) => Promise<void>;
+  /** An on-site visit to a key client that is not on any list. */
+  openAdHoc: (customerId: number) => Promise<void>;
   close: () => void;
   goTo: (step: VisitStep, questionIndex?: number) => void;
   /** Sends one change of the open draft; calls run one after another so answers land in order. */
@@ -90,6 +92,7 @@ export const useVisitStore = create<VisitState>((set, get) => {
     revision: 0,
     openForTask: (taskId) => load(() => call('visits.start', { taskId })),
     openVisit: (visitId) => load(() => call('visits.get', { id: visitId })),
+    openAdHoc: (customerId) => load(() => call('visits.start', { customerId })),
     show: (view) => showView(view, ++openSeq),
     close: () => {
       openSeq++;
