@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3';
 import type { AppointmentView, AttemptView, TaskDetail } from '../../shared/api/contract';
 import { AppError } from '../../shared/api/envelope';
 import { maskIdNumber, maskPhone } from '../../shared/domain/masking';
+import { defaultCoolingOffDays, type Channel } from '../../shared/domain/tasks';
 import { deriveTaskStatus } from '../../shared/domain/task-status';
 import { ATTEMPT_OUTCOME_LABELS, CONTACT_METHODS, nextContactStep, type ContactAttempt } from '../../shared/outcome';
 import type { TaskService } from './task-service';
@@ -80,7 +81,7 @@ export function createTaskActions(db: Database, tasks: TaskService, now: () => D
       .prepare(
         `SELECT t.visit_required, t.deadline_source, t.problem_description, t.unable_reason, c.name, c.phone, c.id_number, c.address,
                 p.policy_no, p.product_name, p.product_type, p.channel, p.insured_name, p.premium_cents, p.pay_years, p.coverage_period,
-                p.issue_date, p.receipt_signed_date, p.agent_name
+                p.issue_date, p.receipt_signed_date, p.agent_name, p.cooling_off_days, p.expiry_date
          FROM visit_tasks t JOIN customers c ON c.id = t.customer_id LEFT JOIN policies p ON p.id = t.policy_id WHERE t.id = ?`,
       )
       .get(id) as Record<string, string | number | null>;
@@ -115,6 +116,8 @@ export function createTaskActions(db: Database, tasks: TaskService, now: () => D
             issueDate: t.issue_date as string | null,
             receiptSignedDate: t.receipt_signed_date as string | null,
             agentName: t.agent_name as string | null,
+            coolingOffDays: (t.cooling_off_days as number | null) ?? defaultCoolingOffDays(t.channel as Channel),
+            expiryDate: t.expiry_date as string | null,
           }
         : null,
       attempts: attempts.map((a) => ({ id: a.id, method: a.method, attemptedAt: a.attempted_at, outcome: a.outcome, phoneMasked: maskPhone(a.phone_dialled), note: a.note, userName: a.user_name })),

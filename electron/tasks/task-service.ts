@@ -35,10 +35,12 @@ interface TaskRecord {
   due_on: string | null;
   due_explanation: string | null;
   due_warnings: string | null;
+  has_appointment: number;
 }
 
 const SELECT = `SELECT t.id, t.kind, t.source, t.status, c.name AS customer_name, c.phone, p.policy_no, p.product_name,
-  p.channel, u.display_name AS assignee_name, t.opens_on, t.due_on, t.due_explanation, t.due_warnings`;
+  p.channel, u.display_name AS assignee_name, t.opens_on, t.due_on, t.due_explanation, t.due_warnings,
+  EXISTS (SELECT 1 FROM appointments a WHERE a.task_id = t.id AND a.status = 'scheduled') AS has_appointment`;
 // LEFT JOINs (every task has its customer anyway) keep visit_tasks the outer loop, so a window
 // is read along the board-order index instead of sorting the whole table, and an unfiltered
 // count(*) skips the joins altogether.
@@ -187,5 +189,6 @@ function toRow(r: TaskRecord): TaskRow {
     dueOn: r.due_on,
     dueExplanation: r.due_explanation,
     dueWarnings: r.due_warnings ? r.due_warnings.split('\n') : [],
+    hasAppointment: r.has_appointment === 1,
   };
 }

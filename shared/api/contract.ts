@@ -303,6 +303,9 @@ export interface TaskDetail {
     issueDate: string | null;
     receiptSignedDate: string | null;
     agentName: string | null;
+    /** The policy's own, else the channel's default (10 days; 15 for bancassurance). */
+    coolingOffDays: number;
+    expiryDate: string | null;
   } | null;
   attempts: AttemptView[];
   appointments: AppointmentView[];

@@ -88,6 +88,8 @@ export interface TaskRow {
   dueExplanation: string | null;
   /** E.g. the calendar year the due date falls in is not loaded yet. */
   dueWarnings: string[];
+  /** A scheduled (not cancelled or done) appointment exists, whatever the status. */
+  hasAppointment: boolean;
 }
 
 /**

@@ -50,6 +50,8 @@ describe('the task board', () => {
     expect(d.appointments[0]).toMatchObject({ startsAt: '2026-11-27 14:30', status: 'scheduled' });
     const booked = ok(await app.api('tasks.list', { hasAppointment: true, limit: 500 }, staff));
     expect(booked.rows.map((r) => r.id)).toContain(task.id);
+    expect(booked.rows.every((r) => r.hasAppointment)).toBe(true);
+    expect(d.policy?.coolingOffDays).toBeGreaterThanOrEqual(10);
     const week = ok(await app.api('appointments.week', { weekStart: '2026-11-23' }, staff)).appointments;
     expect(week.map((a) => a.taskId)).toContain(task.id);
     const after = ok(await app.api('appointments.cancel', { id: d.appointments[0]!.id, reason: '客户出差' }, staff));

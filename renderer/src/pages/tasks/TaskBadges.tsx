@@ -70,7 +70,7 @@ export function StatusTag({ status }: { status: TaskStatus }) {
   );
 }
 
-/** 📅 on booked tasks: a scheduled appointment is exactly what makes a task 已预约. */
+/** 📅 wherever a scheduled appointment exists (also on a task whose status moved on, e.g. 不成功). */
 export function AppointmentMark() {
   const t = useT();
   return (

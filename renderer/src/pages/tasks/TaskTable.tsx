@@ -40,7 +40,7 @@ const COLUMNS: Column[] = [
     render: (r) => (
       <span className="status-cell">
         <StatusTag status={r.status} />
-        {r.status === 'booked' && <AppointmentMark />}
+        {r.hasAppointment && <AppointmentMark />}
       </span>
     ),
   },

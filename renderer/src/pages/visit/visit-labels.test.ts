@@ -14,10 +14,12 @@ describe('the visit screen helpers', () => {
   it('fills the script from the policy and leaves what is unknown for the visitor to read off the policy', () => {
     const detail = {
       customer: { address: '重庆市渝中区解放碑步行街153号' },
-      policy: { productName: '鑫福年年两全保险（分红型）', premiumCents: 4_870_000, payYears: 10, coveragePeriod: '30年', policyNo: 'P1' },
+      policy: { productName: '鑫福年年两全保险（分红型）', premiumCents: 4_870_000, payYears: 10, coveragePeriod: '30年', policyNo: 'P1', coolingOffDays: 15 },
     } as unknown as TaskDetail;
     const values = placeholderValues(view, detail, '济南中心支公司');
-    expect(renderQuestionText('每期{premium}元，缴费年限{paymentYears}，犹豫期{coolingOffDays}天', values)).toBe('每期48,700.00元，缴费年限10年，犹豫期【犹豫期天数】天');
+    expect(renderQuestionText('每期{premium}元，缴费年限{paymentYears}，犹豫期{coolingOffDays}天', values)).toBe('每期48,700.00元，缴费年限10年，犹豫期15天');
+    // What is unknown stays for the visitor to read off the policy.
+    expect(renderQuestionText('满期日{expiryDate}', values)).toBe('满期日【保单到期日】');
     expect(values.address).toBe('重庆市渝中区解放碑步行街153号');
     // Without the task the sheet still knows the name, number and phone.
     expect(placeholderValues(view, null, undefined)).toMatchObject({ applicantName: '罗芳伟', policyNo: 'P1', phone: '18570707285' });

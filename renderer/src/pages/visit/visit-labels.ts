@@ -84,6 +84,8 @@ export function placeholderValues(v: VisitView, detail: TaskDetail | null, branc
   put('premium', p?.premiumCents != null ? yuan(p.premiumCents) : null);
   put('paymentYears', p?.payYears != null ? `${p.payYears}年` : null);
   put('coveragePeriod', p?.coveragePeriod);
+  put('coolingOffDays', p ? String(p.coolingOffDays) : null);
+  put('expiryDate', p?.expiryDate);
   put('address', detail?.customer.address ?? v.sheet.place);
   put('phone', v.sheet.phone);
   return values;
