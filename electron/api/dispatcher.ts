@@ -59,6 +59,9 @@ export function createDispatcher(handlers: Handlers, sessions: SessionStore, log
       return fail('invalid_input', summariseIssues(issues), issues);
     }
     const session = sessions.get(meta.sessionToken) ?? null;
+    if (session && !sessions.admit(session, method)) {
+      return fail('locked', '长时间未操作，已自动锁定，客户资料已隐藏。请输入本人密码解锁。');
+    }
     const refused = allowed(spec.access, session);
     if (refused) return refused;
     try {

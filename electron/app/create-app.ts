@@ -3,7 +3,7 @@ import { AppError } from '../../shared/api/envelope';
 import type { AppStatus } from '../../shared/api/contract';
 import { createAuditLog } from '../audit/audit-log';
 import { createAuthService } from '../auth/auth-service';
-import { SessionStore } from '../auth/sessions';
+import { DEFAULT_IDLE_LOCK_MINUTES, SessionStore } from '../auth/sessions';
 import { createDispatcher, type Call, type CallContext, type Handlers } from '../api/dispatcher';
 import { DATABASE_FILE_NAME, ensureWritableFolder, openDatabase, type Database } from '../db/database';
 import { loadDemoBranch } from '../demo/demo-branch';
@@ -60,7 +60,8 @@ export function createApp(options: AppOptions): VisitDeskApp {
     throw err;
   }
 
-  const sessions = new SessionStore();
+  const idleLockMinutes = () => (db.prepare('SELECT idle_lock_minutes FROM branch WHERE id = 1').pluck().get() as number | undefined) ?? DEFAULT_IDLE_LOCK_MINUTES;
+  const sessions = new SessionStore(() => now().getTime(), idleLockMinutes);
   const setup = createSetupService(db, now);
   const audit = createAuditLog(db, now);
   const auth = createAuthService(db, sessions, audit, now);
@@ -94,7 +95,7 @@ export function createApp(options: AppOptions): VisitDeskApp {
       const calendarWarnings = calendar
         .missingYears(today())
         .map((y) => `${y} 年节假日安排尚未载入：涉及该年的期限按普通周末计算，可能不准。请管理员在「设置 → 规则与日历」载入。`);
-      return { version: APP_VERSION, setupDone: branch !== null, branch, hqReachable: false, transport: options.transport, calendarWarnings };
+      return { version: APP_VERSION, setupDone: branch !== null, branch, hqReachable: false, transport: options.transport, calendarWarnings, idleLockMinutes: idleLockMinutes() };
     },
     'setup.init': async (input) => {
       await setup.init(input);
@@ -107,6 +108,16 @@ export function createApp(options: AppOptions): VisitDeskApp {
     'auth.signOut': (_input, ctx) => {
       sessions.delete(ctx.sessionToken);
       return null;
+    },
+    'auth.unlock': async ({ password }, ctx) => {
+      const s = ctx.session!;
+      await auth.confirmPassword(s.userId, password);
+      sessions.unlock(s);
+      return { id: s.userId, username: s.username, displayName: s.displayName, role: s.role };
+    },
+    'settings.setIdleLock': ({ minutes }) => {
+      db.prepare('UPDATE branch SET idle_lock_minutes = ? WHERE id = 1').run(minutes);
+      return { idleLockMinutes: minutes };
     },
     'auth.me': (_input, ctx) => {
       const s = ctx.session!;

@@ -35,15 +35,36 @@ export function createAuthService(db: Database, sessions: SessionStore, audit: A
     'SELECT id, username, display_name, role, password_hash, disabled, failed_signins, locked_until FROM users WHERE username = ?',
   );
 
-  const hashOf = db.prepare<[number], { password_hash: string }>('SELECT password_hash FROM users WHERE id = ? AND disabled = 0');
+  const byId = db.prepare<[number], UserRow>(
+    'SELECT id, username, display_name, role, password_hash, disabled, failed_signins, locked_until FROM users WHERE id = ? AND disabled = 0',
+  );
+
+  /** Counts a wrong password; the fifth in a row locks the account. Returns the lock end, if any. */
+  function recordFailure(row: UserRow): string | null {
+    const failed = row.failed_signins + 1;
+    const lock = failed >= MAX_FAILED_SIGNINS ? new Date(now().getTime() + LOCKOUT_MINUTES * 60_000).toISOString() : null;
+    db.prepare('UPDATE users SET failed_signins = ?, locked_until = ? WHERE id = ?').run(lock ? 0 : failed, lock, row.id);
+    audit.append({ userId: row.id, username: row.username, action: lock ? 'account_locked' : 'sign_in_failed' });
+    return lock;
+  }
 
   return {
-    /** Re-checks the signed-in person's own password before an act that carries their name. */
+    /**
+     * Re-checks the signed-in person's own password (unlocking the screen, countersigning): wrong
+     * guesses count toward the same lockout as sign-in, so a PIN cannot be brute-forced here either.
+     */
     async confirmPassword(userId: number, password: string): Promise<void> {
-      const row = hashOf.get(userId);
-      if (!row || !(await verifyPassword(password, row.password_hash))) {
-        throw new AppError('bad_credentials', '密码不正确，未会签', [{ path: 'password', message: '密码不正确' }]);
+      const row = byId.get(userId);
+      if (!row) throw new AppError('forbidden', '账号已停用');
+      if (row.locked_until && Date.parse(row.locked_until) > now().getTime()) {
+        throw new AppError('forbidden', `该账号因连续 ${MAX_FAILED_SIGNINS} 次密码错误已被锁定，请于 ${hhmm(row.locked_until)} 后重试，或请管理员解锁`);
       }
+      if (!(await verifyPassword(password, row.password_hash))) {
+        const lock = recordFailure(row);
+        if (lock) throw new AppError('forbidden', `密码连续错误 ${MAX_FAILED_SIGNINS} 次，账号已锁定 ${LOCKOUT_MINUTES} 分钟`);
+        throw new AppError('bad_credentials', '密码不正确', [{ path: 'password', message: '密码不正确' }]);
+      }
+      db.prepare('UPDATE users SET failed_signins = 0 WHERE id = ?').run(row.id);
     },
 
     async signIn(username: string, password: string): Promise<SignedIn> {
@@ -56,10 +77,7 @@ export function createAuthService(db: Database, sessions: SessionStore, audit: A
       const valid = await verifyPassword(password, row?.password_hash ?? DUMMY_HASH);
       if (!row || !valid) {
         if (row) {
-          const failed = row.failed_signins + 1;
-          const lock = failed >= MAX_FAILED_SIGNINS ? new Date(t.getTime() + LOCKOUT_MINUTES * 60_000).toISOString() : null;
-          db.prepare('UPDATE users SET failed_signins = ?, locked_until = ? WHERE id = ?').run(lock ? 0 : failed, lock, row.id);
-          audit.append({ userId: row.id, username: row.username, action: lock ? 'account_locked' : 'sign_in_failed' });
+          const lock = recordFailure(row);
           if (lock) throw new AppError('forbidden', `密码连续错误 ${MAX_FAILED_SIGNINS} 次，账号已锁定 ${LOCKOUT_MINUTES} 分钟`);
         } else {
           // The typed name is not logged: people type phone or ID numbers into the account box.

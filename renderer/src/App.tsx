@@ -3,17 +3,27 @@ import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import dayjs from 'dayjs';
 import { useEffect } from 'react';
+import { call } from './api/client';
+import { LockScreen } from './pages/LockScreen';
 import { SetupPage } from './pages/SetupPage';
 import { Shell } from './pages/Shell';
 import { SignInPage } from './pages/SignInPage';
 import { useAppStore } from './stores/app-store';
 
 export function App() {
-  const { status, user, locale, loadError, refreshStatus } = useAppStore();
+  const { status, user, locale, loadError, locked, refreshStatus } = useAppStore();
 
   useEffect(() => {
     void refreshStatus();
   }, [refreshStatus]);
+
+  // Main locks an idle session; a quiet poll (which does not count as activity) notices it even
+  // when nobody touches the screen, so the data disappears on time.
+  useEffect(() => {
+    if (!user || locked) return;
+    const timer = setInterval(() => void call('auth.me', {}), 30_000);
+    return () => clearInterval(timer);
+  }, [user, locked]);
 
   // Date pickers take month and weekday names (and a Monday week start) from dayjs's locale.
   dayjs.locale(locale === 'en' ? 'en' : 'zh-cn');
@@ -22,6 +32,7 @@ export function App() {
   if (loadError) page = <Alert type="error" showIcon title="回访台无法加载" description={loadError} style={{ margin: 48 }} />;
   else if (!status) page = <Spin size="large" style={{ display: 'block', marginTop: 160 }} />;
   else if (!status.setupDone) page = <SetupPage />;
+  else if (locked) page = <LockScreen />;
   else if (!user) page = <SignInPage />;
   else page = <Shell />;
 

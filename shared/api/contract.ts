@@ -170,6 +170,8 @@ export interface AppStatus {
   transport: 'electron' | 'browser';
   /** Calendar years the branch needs now but has no data for; shown as a banner to administrators. */
   calendarWarnings: string[];
+  /** Minutes without activity before the screen locks itself. */
+  idleLockMinutes: number;
 }
 
 export interface CalendarYearInfo {
@@ -429,6 +431,12 @@ export const contract = defineContract([
   method<SignedIn>()('auth.signIn', signInInput, 'public'),
   method<null>()('auth.signOut', empty, 'signed_in'),
   method<SessionUser>()('auth.me', empty, 'signed_in'),
+  method<SessionUser>()('auth.unlock', z.object({ password: z.string({ error: '请输入密码' }).min(1, '请输入密码').max(128) }), 'signed_in'),
+  method<{ idleLockMinutes: number }>()(
+    'settings.setIdleLock',
+    z.object({ minutes: z.number({ error: '请填写分钟数' }).int('应为整数').min(1, '至少 1 分钟').max(120, '不能超过 120 分钟') }),
+    ['admin'],
+  ),
   method<{ tasks: number; customers: number; users: number }>()('demo.load', empty, ['admin']),
   method<TaskSummary>()('tasks.summary', empty, 'signed_in'),
   method<{ rows: TaskRow[]; total: number }>()('tasks.list', taskListInput, 'signed_in'),

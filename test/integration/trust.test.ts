@@ -51,3 +51,55 @@ describe('the audit log', () => {
     expect(audit.verify()).toEqual({ id: 3, message: '审计日志第 3 条之前的记录被删除或改动（链接断开）' });
   });
 });
+
+describe('idle auto-lock', () => {
+  it('locks a session after the idle time; only the same person\'s password unlocks it; polls do not keep it awake', async () => {
+    let clock = new Date('2026-11-25T09:00:00+08:00');
+    app = startTestApp(() => clock);
+    const admin = await app.setUp();
+    await app.api('demo.load', {}, admin);
+    const s = await app.api('auth.signIn', { username: 'zhangli', password: 'demo1234' });
+    if (!s.ok) throw new Error(s.error.message);
+    const staff = s.value.sessionToken;
+    const minutes = (m: number) => (clock = new Date(clock.getTime() + m * 60_000));
+
+    minutes(4);
+    expect((await app.api('tasks.summary', {}, staff)).ok).toBe(true);
+    // Polling the session (as the renderer does) is not activity.
+    for (let i = 0; i < 6; i++) {
+      minutes(1);
+      await app.api('auth.me', {}, staff);
+    }
+    const locked = await app.api('tasks.list', {}, staff);
+    expect(locked.ok ? '' : locked.error.code).toBe('locked');
+    expect((await app.api('auth.me', {}, staff)).ok).toBe(false);
+    expect((await app.api('visits.list', {}, staff)).ok).toBe(false);
+
+    const wrong = await app.api('auth.unlock', { password: 'not-mine' }, staff);
+    expect(wrong.ok ? '' : wrong.error.code).toBe('bad_credentials');
+    const unlocked = await app.api('auth.unlock', { password: 'demo1234' }, staff);
+    expect(unlocked.ok && unlocked.value.username).toBe('zhangli');
+    expect((await app.api('tasks.list', {}, staff)).ok).toBe(true);
+
+    // The administrator (idle too, so locked as well) unlocks and shortens the idle time to one minute.
+    expect((await app.api('settings.setIdleLock', { minutes: 1 }, admin)).ok).toBe(false);
+    expect((await app.api('auth.unlock', { password: 'admin-pass-1' }, admin)).ok).toBe(true);
+    expect((await app.api('settings.setIdleLock', { minutes: 1 }, admin)).ok).toBe(true);
+    minutes(2);
+    const again = await app.api('tasks.list', {}, staff);
+    expect(again.ok ? '' : again.error.code).toBe('locked');
+  });
+
+  it('counts wrong unlock passwords toward the lockout', async () => {
+    const clock = new Date('2026-11-25T09:00:00+08:00');
+    let now = clock;
+    app = startTestApp(() => now);
+    const admin = await app.setUp();
+    now = new Date(clock.getTime() + 10 * 60_000);
+    for (let i = 0; i < 4; i++) await app.api('auth.unlock', { password: `guess-${i}` }, admin);
+    const fifth = await app.api('auth.unlock', { password: 'guess-5' }, admin);
+    expect(fifth.ok ? '' : fifth.error.message).toContain('已锁定');
+    const right = await app.api('auth.unlock', { password: 'admin-pass-1' }, admin);
+    expect(right.ok ? '' : right.error.message).toContain('已被锁定');
+  });
+});

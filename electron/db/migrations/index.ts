@@ -6,12 +6,13 @@ import { taskSearch } from './005_task_search';
 import { trust } from './006_trust';
 import { countersign } from './007_countersign';
 import { boardOrder } from './008_board_order';
+import { idleLock } from './009_idle_lock';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
 
 /** Every migration, in order. Append only: never edit one that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [initial, rulesAndCalendar, tasksIn, visits, taskSearch, trust, countersign, boardOrder];
+export const MIGRATIONS: readonly Migration[] = [initial, rulesAndCalendar, tasksIn, visits, taskSearch, trust, countersign, boardOrder, idleLock];
 
 export const LATEST_VERSION = MIGRATIONS.length;
 

@@ -40,10 +40,17 @@ async function overHttp(method: string, input: unknown): Promise<Envelope<unknow
   }
 }
 
+let onLocked: () => void = () => {};
+/** The app store hides everything behind the lock screen when main says the session is locked. */
+export function setLockedListener(listener: () => void): void {
+  onLocked = listener;
+}
+
 /** Calls one contract method over whichever transport this window has. Never throws. */
 export async function call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<Envelope<MethodOutput<M>>> {
   const bridge = window.visitdesk;
   const result = bridge ? await bridge[method]!(input, sessionToken) : await overHttp(method, input);
+  if (!result.ok && result.error.code === 'locked') onLocked();
   return result as Envelope<MethodOutput<M>>;
 }
 

@@ -13,6 +13,7 @@ import { ROLE_LABELS } from '../../../shared/domain/roles';
 import type { MessageKey } from '../i18n/messages';
 import { useAppStore, useT } from '../stores/app-store';
 import { ComingSoon } from './ComingSoon';
+import { CountersignPage } from './countersign/CountersignPage';
 import { SettingsPage, type SettingsTab } from './settings/SettingsPage';
 import { TasksPage } from './tasks/TasksPage';
 import { VisitRecordsPage } from './visit/VisitRecordsPage';
@@ -106,6 +107,8 @@ export function Shell() {
             <TasksPage />
           ) : section === 'visits' ? (
             <VisitRecordsPage />
+          ) : section === 'countersign' ? (
+            <CountersignPage />
           ) : section === 'settings' ? (
             <SettingsPage tab={settingsTab} onTabChange={setSettingsTab} />
           ) : (

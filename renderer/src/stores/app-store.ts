@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import type { AppStatus, SessionUser } from '../../../shared/api/contract';
-import { call, setSessionToken } from '../api/client';
+import { call, setLockedListener, setSessionToken } from '../api/client';
 import { en, zhCN, type MessageKey } from '../i18n/messages';
 
 export type Locale = 'zh-CN' | 'en';
@@ -10,6 +10,9 @@ interface AppState {
   user: SessionUser | null;
   locale: Locale;
   loadError: string | null;
+  /** Idle too long: customer data is hidden until the same person types their password. */
+  locked: boolean;
+  unlocked: () => void;
   refreshStatus: () => Promise<void>;
   signedIn: (user: SessionUser, token: string) => void;
   signOut: () => Promise<void>;
@@ -21,13 +24,16 @@ export const useAppStore = create<AppState>((set) => ({
   user: null,
   locale: (localStorage.getItem('visitdesk.locale') as Locale | null) ?? 'zh-CN',
   loadError: null,
+  locked: false,
+  unlocked: () => set({ locked: false }),
   refreshStatus: async () => {
     const r = await call('app.status', {});
     if (!r.ok) return set({ loadError: r.error.message });
     set({ status: r.value, loadError: null });
     // A reload keeps the session token in sessionStorage; ask who it belongs to.
     const me = await call('auth.me', {});
-    set({ user: me.ok ? me.value : null });
+    if (me.ok) set({ user: me.value });
+    else if (me.error.code !== 'locked') set({ user: null });
   },
   signedIn: (user, token) => {
     setSessionToken(token);
@@ -45,6 +51,8 @@ export const useAppStore = create<AppState>((set) => ({
     set({ locale });
   },
 }));
+
+setLockedListener(() => useAppStore.setState({ locked: true }));
 
 export function useT(): (key: MessageKey, vars?: Record<string, string | number>) => string {
   const locale = useAppStore((s) => s.locale);

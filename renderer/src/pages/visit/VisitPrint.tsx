@@ -139,6 +139,18 @@ export function VisitPrint({
                   <Sig sig={customer} caption={customerCaption} />
                   <Sig sig={staff} caption={t('print.staffSign')} />
                 </div>
+                {view.countersign && (
+                  <div className="print-sigs" data-testid="print-countersign">
+                    <div className="print-sig">
+                      <div className="print-sig-caption">{t('print.countersign')}</div>
+                      <div className="print-sig-box">
+                        <img src={view.countersign.png} alt={view.countersign.managerName} />
+                      </div>
+                      <div className="print-sig-meta">{`${view.countersign.managerName}\u3000${localTime(view.countersign.signedAt)}`}</div>
+                    </div>
+                    <div className="print-sig" />
+                  </div>
+                )}
               </td>
             </tr>
           </tbody>
