@@ -2,7 +2,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VisitView } from '../../shared/api/contract';
 import { visibleQuestions } from '../../shared/questionnaire';
-import { bridgeApi, launchChromium, startBrowserMode, waitForText, watchForErrors, type RunningApp } from '../support/browser-mode';
+import { bridgeApi, setUpDemoBranch, launchChromium, startBrowserMode, waitForText, watchForErrors, type RunningApp } from '../support/browser-mode';
 import { fakeSignature } from '../support/signature';
 
 let app: RunningApp;
@@ -29,14 +29,7 @@ async function finalisedVisit(session: string): Promise<VisitView> {
 beforeAll(async () => {
   app = await startBrowserMode();
   browser = await launchChromium();
-  const admin = await api('setup.init', {
-    branchName: '济南中心支公司',
-    branchCode: '370100',
-    adminUsername: 'admin',
-    adminDisplayName: '系统管理员',
-    adminPassword: 'admin-pass-1',
-  });
-  await api('demo.load', {}, admin.sessionToken);
+  await setUpDemoBranch(api);
   staff = (await api('auth.signIn', { username: 'zhangli', password: 'demo1234' })).sessionToken;
   manager = (await api('auth.signIn', { username: 'liuyang', password: 'demo1234' })).sessionToken;
   visit = await finalisedVisit(staff);

@@ -2,7 +2,7 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bridgeApi, launchChromium, startBrowserMode, waitForText, watchForErrors, type RunningApp } from '../support/browser-mode';
+import { bridgeApi, setUpDemoBranch, launchChromium, startBrowserMode, waitForText, watchForErrors, type RunningApp } from '../support/browser-mode';
 import { tempDir } from '../support/temp';
 
 let app: RunningApp;
@@ -62,14 +62,7 @@ async function tryProblemCase(page: Page, workOrderDate: string): Promise<void> 
 
 describe('设置 → 规则与日历 in Chromium (browser mode)', () => {
   it('shows the rules, tries a rule, loads a calendar year and refuses a broken one', async () => {
-    const admin = await api('setup.init', {
-      branchName: '济南中心支公司',
-      branchCode: '370100',
-      adminUsername: 'admin',
-      adminDisplayName: '系统管理员',
-      adminPassword: 'admin-pass-1',
-    });
-    await api('demo.load', {}, admin.sessionToken);
+    const admin = await setUpDemoBranch(api);
     const status = await api('app.status', {});
     const had2027 = (await api('calendar.years', {}, admin.sessionToken)).years.some((y) => y.year === 2027);
     // A task whose deadline falls in a year without holiday data carries a warning on the board.

@@ -3,7 +3,7 @@ import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays } from '../../shared/dates';
-import { bridgeApi, launchChromium, startBrowserMode, waitForText, watchForErrors, type RunningApp } from '../support/browser-mode';
+import { bridgeApi, setUpDemoBranch, launchChromium, startBrowserMode, waitForText, watchForErrors, type RunningApp } from '../support/browser-mode';
 import { tempDir } from '../support/temp';
 
 let app: RunningApp;
@@ -95,14 +95,7 @@ async function uploadList(page: Page, file: string): Promise<void> {
 
 describe('回访任务 in Chromium (browser mode)', () => {
   it('imports a head-office list, works the board, books, logs attempts, and re-imports idempotently', async () => {
-    const admin = await api('setup.init', {
-      branchName: '济南中心支公司',
-      branchCode: '370100',
-      adminUsername: 'admin',
-      adminDisplayName: '系统管理员',
-      adminPassword: 'admin-pass-1',
-    });
-    await api('demo.load', {}, admin.sessionToken);
+    await setUpDemoBranch(api);
     const list = await headOfficeList();
 
     const page = await browser.newPage({ locale: 'zh-CN', viewport: { width: 1360, height: 820 } });

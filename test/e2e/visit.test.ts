@@ -5,7 +5,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VisitView } from '../../shared/api/contract';
 import { visibleQuestions } from '../../shared/questionnaire';
-import { bridgeApi, launchChromium, startBrowserMode, waitForText, watchForErrors, type RunningApp } from '../support/browser-mode';
+import { bridgeApi, setUpDemoBranch, launchChromium, startBrowserMode, waitForText, watchForErrors, type RunningApp } from '../support/browser-mode';
 import { tempDir } from '../support/temp';
 
 let app: RunningApp;
@@ -21,14 +21,7 @@ const SHOTS = process.env.VISITDESK_VISIT_SHOTS;
 beforeAll(async () => {
   app = await startBrowserMode();
   browser = await launchChromium();
-  const admin = await api('setup.init', {
-    branchName: '济南中心支公司',
-    branchCode: '370100',
-    adminUsername: 'admin',
-    adminDisplayName: '系统管理员',
-    adminPassword: 'admin-pass-1',
-  });
-  await api('demo.load', {}, admin.sessionToken);
+  await setUpDemoBranch(api);
   staff = (await api('auth.signIn', { username: 'zhangli', password: 'demo1234' })).sessionToken;
   // New-policy tasks on participating products: their script has the dividends question.
   const rows = (await api('tasks.list', { kind: 'new_policy', limit: 200 }, staff)).rows;

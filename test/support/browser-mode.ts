@@ -97,3 +97,16 @@ export function bridgeApi(app: RunningApp) {
     return body.value;
   };
 }
+
+/** First run plus the demo branch, through the bridge; returns the administrator's sign-in. */
+export async function setUpDemoBranch(api: ReturnType<typeof bridgeApi>) {
+  const admin = await api('setup.init', {
+    branchName: '济南中心支公司',
+    branchCode: '370100',
+    adminUsername: 'admin',
+    adminDisplayName: '系统管理员',
+    adminPassword: 'admin-pass-1',
+  });
+  await api('demo.load', {}, admin.sessionToken);
+  return admin;
+}
