@@ -132,7 +132,7 @@ export function createVisitService(deps: VisitDeps) {
   }
 
   /** Problems that stop finalising, each naming the field or question it concerns. */
-  function blockersOf(r: VisitRow, template: QuestionnaireTemplate, outcome: Outcome, hash: string): FieldIssue[] {
+  function blockersOf(r: VisitRow, outcome: Outcome, hash: string): FieldIssue[] {
     const issues: FieldIssue[] = [];
     if (!r.respondent_kind) issues.push({ path: 'respondent', message: '请先记录受访人（投保人本人或经授权的家属）' });
     if (!r.visited_at) issues.push({ path: 'visitedAt', message: '请填写访问时间' });
@@ -146,7 +146,6 @@ export function createVisitService(deps: VisitDeps) {
       if (!s) issues.push({ path: `signatures.${role}`, message: `缺少${who}签名` });
       else if (s.content_hash !== hash) issues.push({ path: `signatures.${role}`, message: `${who}签名后记录内容有改动，请重新签名` });
     }
-    void template;
     return issues;
   }
 
@@ -178,7 +177,8 @@ export function createVisitService(deps: VisitDeps) {
     const r = row(id);
     const template = templateOf(r);
     const hash = currentHash(r);
-    const outcome = r.state === 'draft' ? outcomeOf(r, template) : frozenOutcome(r, template);
+    // A finalised record's answers are frozen, so recomputing gives the outcome it was finalised with.
+    const outcome = outcomeOf(r, template);
     const visitor = stmt(db, 'SELECT display_name FROM users WHERE id = ?').pluck().get(r.visitor_id) as string;
     const sigs: SignatureView[] = signaturesOf(id).map((s) => ({
       role: s.role,
@@ -220,13 +220,8 @@ export function createVisitService(deps: VisitDeps) {
       problemCaseId: problem ?? null,
       countersign: cs ? { managerName: cs.manager, signedAt: cs.signed_at, png: `data:image/png;base64,${cs.png.toString('base64')}` } : null,
       returned: ret ? { managerName: ret.manager, returnedAt: ret.returned_at, reason: ret.reason } : null,
-      blockers: r.state === 'draft' ? blockersOf(r, template, outcome, hash) : [],
+      blockers: r.state === 'draft' ? blockersOf(r, outcome, hash) : [],
     };
-  }
-
-  /** A finalised record shows the outcome it was finalised with, recomputed from its frozen answers. */
-  function frozenOutcome(r: VisitRow, template: QuestionnaireTemplate): Outcome {
-    return outcomeOf(r, template);
   }
 
   function summaries(where: string, params: (string | number)[], order: string, page: { offset: number; limit: number }): { visits: VisitSummary[]; total: number } {
