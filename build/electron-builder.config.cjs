@@ -1,5 +1,5 @@
 // electron-builder configuration: Windows (NSIS) and Linux (AppImage, deb).
-// `npm run dist` builds the renderer and main bundles, builds better-sqlite3 for Electron into
+// `npm run dist` builds the renderer and main bundles, builds better-sqlite3-multiple-ciphers for Electron into
 // native/, then packages. It needs the Electron binary and headers, so it cannot run offline.
 const pkg = require('../package.json');
 
@@ -18,9 +18,9 @@ module.exports = {
     'dist/**/*',
     '!dist/**/*.map',
     'package.json',
-    'node_modules/better-sqlite3/lib/**',
-    'node_modules/better-sqlite3/package.json',
-    '!node_modules/better-sqlite3/{build,deps,src}/**',
+    'node_modules/better-sqlite3-multiple-ciphers/lib/**',
+    'node_modules/better-sqlite3-multiple-ciphers/package.json',
+    '!node_modules/better-sqlite3-multiple-ciphers/{build,deps,src}/**',
   ],
   extraResources: [{ from: `native/electron-${electronVersion}/better_sqlite3.node`, to: 'native/better_sqlite3.node' }],
   // Never rebuild node_modules in place: that would replace the Node build that tests use.

@@ -14,7 +14,7 @@ await build({
   platform: 'node',
   format: 'cjs',
   target: 'node20',
-  external: ['better-sqlite3', 'exceljs'],
+  external: ['better-sqlite3-multiple-ciphers', 'exceljs'],
   logLevel: 'warning',
 });
 const r = spawnSync(process.execPath, ['--max-old-space-size=4096', out, ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });

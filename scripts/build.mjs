@@ -38,7 +38,7 @@ export async function build({ force = false, quiet = false } = {}) {
     format: 'cjs',
     target: 'node20',
     sourcemap: true,
-    external: ['electron', 'better-sqlite3'],
+    external: ['electron', 'better-sqlite3-multiple-ciphers'],
     define: { __APP_VERSION__: JSON.stringify(pkg.version) },
     logLevel: 'warning',
   });

@@ -1,4 +1,4 @@
-// Builds better-sqlite3 for the Electron runtime into native/electron-<version>/, apart from the
+// Builds better-sqlite3-multiple-ciphers for the Electron runtime into native/electron-<version>/, apart from the
 // Node build in node_modules that tests and browser mode use. The desktop main process loads it
 // through better-sqlite3's `nativeBinding` option, so `npm test` and `npm start` both work after
 // one install, in either order, without rebuilding node_modules back and forth.
@@ -21,7 +21,7 @@ export function ensureElectronNative() {
   const out = electronNativePath(version);
   if (fs.existsSync(out)) return out;
 
-  const src = path.dirname(require.resolve('better-sqlite3/package.json'));
+  const src = path.dirname(require.resolve('better-sqlite3-multiple-ciphers/package.json'));
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'visitdesk-native-'));
   try {
     fs.cpSync(src, work, { recursive: true, filter: (p) => !p.startsWith(path.join(src, 'build')) });
@@ -32,7 +32,7 @@ export function ensureElectronNative() {
     if (!run([require.resolve('prebuild-install/bin.js'), '--runtime=electron', ...common]) || !fs.existsSync(built)) {
       const gyp = require.resolve('node-gyp/bin/node-gyp.js');
       if (!run([gyp, 'rebuild', '--release', '--runtime=electron', '--dist-url=https://electronjs.org/headers', ...common])) {
-        throw new Error(`无法为 Electron ${version} 编译 better-sqlite3（需要网络下载 Electron 头文件）`);
+        throw new Error(`无法为 Electron ${version} 编译 better-sqlite3-multiple-ciphers（需要网络下载 Electron 头文件）`);
       }
     }
     fs.mkdirSync(path.dirname(out), { recursive: true });
@@ -44,5 +44,5 @@ export function ensureElectronNative() {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  console.log(`Electron 版 better-sqlite3：${ensureElectronNative()}`);
+  console.log(`Electron 版 better-sqlite3-multiple-ciphers：${ensureElectronNative()}`);
 }

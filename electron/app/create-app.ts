@@ -5,6 +5,7 @@ import { createAuditLog } from '../audit/audit-log';
 import { createAuthService } from '../auth/auth-service';
 import { DEFAULT_IDLE_LOCK_MINUTES, SessionStore } from '../auth/sessions';
 import { createDispatcher, type Call, type CallContext, type Handlers } from '../api/dispatcher';
+import { resolveDatabaseKey, type KeyVault } from '../db/db-key';
 import { DATABASE_FILE_NAME, ensureWritableFolder, openDatabase, type Database } from '../db/database';
 import { loadDemoBranch } from '../demo/demo-branch';
 import { createSetupService } from '../setup/setup-service';
@@ -12,6 +13,7 @@ import { createTaskService } from '../tasks/task-service';
 import type { Respondent } from '../../shared/outcome';
 import { COUNTING_RULE_DESCRIPTION, RULES_IN_FORCE, computeDeadline } from '../../shared/rules';
 import { createCalendarService } from '../calendar/calendar-service';
+import { createSealer } from '../files/sealed-file';
 import { decodeBase64File } from '../files/file-kind';
 import { createTemplateService } from '../questionnaire/template-service';
 import { recomputeDeadlines } from '../tasks/deadlines';
@@ -30,6 +32,9 @@ export interface AppOptions {
   nativeBinding?: string;
   now?: () => Date;
   log?: (msg: string) => void;
+  /** Desktop only: the OS key store that wraps the database key (browser mode uses a key file). */
+  keyVault?: KeyVault;
+  env?: NodeJS.ProcessEnv;
   /** Desktop only: print the calling window to a PDF file the user picks; null if they cancel. */
   printToPdf?: (caller: unknown, suggestedName: string) => Promise<string | null>;
 }
@@ -53,8 +58,11 @@ export function createApp(options: AppOptions): VisitDeskApp {
   ensureWritableFolder(dataDir);
   const release = acquireDataLock(dataDir);
   let db: Database;
+  let key: Buffer;
   try {
-    db = openDatabase({ file: path.join(dataDir, DATABASE_FILE_NAME), ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) });
+    const file = path.join(dataDir, DATABASE_FILE_NAME);
+    key = resolveDatabaseKey({ dataDir, databaseFile: file, ...(options.env ? { env: options.env } : {}), ...(options.keyVault ? { vault: options.keyVault } : {}) }).key;
+    db = openDatabase({ file, key, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) });
   } catch (err) {
     release();
     throw err;
@@ -87,7 +95,7 @@ export function createApp(options: AppOptions): VisitDeskApp {
   };
   const imports = createImportService({ db, uploads, jobs, calendar: () => calendar.current(), now, today, exclusive });
   const actions = createTaskActions(db, tasks, now);
-  const visits = createVisitService({ db, dataDir, templates, uploads, calendar: () => calendar.current(), now, today, refreshTaskStatus: actions.refreshStatus });
+  const visits = createVisitService({ db, dataDir, templates, uploads, sealer: createSealer(key), calendar: () => calendar.current(), now, today, refreshTaskStatus: actions.refreshStatus });
 
   const handlers: Handlers = {
     'app.status': () => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Database } from 'better-sqlite3';
+import type { Database } from 'better-sqlite3-multiple-ciphers';
 import { createWorkCalendar, BUILT_IN_CALENDAR_YEARS, type CalendarYearData, type WorkCalendar } from '../../shared/calendar';
 import { addDays, yearOf } from '../../shared/dates';
 import type { CalendarYearInfo } from '../../shared/api/contract';

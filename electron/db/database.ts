@@ -1,15 +1,20 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import BetterSqlite3, { type Database } from 'better-sqlite3';
+import BetterSqlite3, { type Database } from 'better-sqlite3-multiple-ciphers';
 import { LATEST_VERSION, MIGRATIONS, type Migration } from './migrations';
 import { StorageError } from './storage-error';
 
-export type { Database } from 'better-sqlite3';
+export type { Database } from 'better-sqlite3-multiple-ciphers';
 
 export interface OpenOptions {
   file: string;
   /** Path to a better_sqlite3.node built for the current runtime (Electron uses its own build). */
   nativeBinding?: string;
+  /**
+   * The 256-bit database key (SQLCipher-compatible encryption of the file and its WAL); null only
+   * for databases that hold no personal data (the reference head-office server's tests).
+   */
+  key: Buffer | null;
   /** For migration tests: stop after this version. */
   migrateTo?: number;
   migrations?: readonly Migration[];
@@ -55,6 +60,7 @@ export function openDatabase(options: OpenOptions): Database {
   const migrations = options.migrations ?? MIGRATIONS;
   ensureWritableFolder(path.dirname(file));
 
+  let plaintext = false;
   if (fs.existsSync(file)) {
     const stat = fs.statSync(file);
     if (!stat.isFile()) throw corrupt(file, '不是普通文件');
@@ -66,7 +72,10 @@ export function openDatabase(options: OpenOptions): Database {
       } finally {
         fs.closeSync(fd);
       }
-      if (!head.equals(SQLITE_HEADER)) throw corrupt(file, '文件头不正确');
+      plaintext = head.equals(SQLITE_HEADER);
+      // Without a key only a plain SQLite file can be ours; with one, a foreign header is what
+      // encryption looks like, and the key check below tells a wrong key from a good one.
+      if (!plaintext && !options.key) throw corrupt(file, '文件头不正确');
     }
   }
 
@@ -75,6 +84,23 @@ export function openDatabase(options: OpenOptions): Database {
     db = new BetterSqlite3(file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
   } catch (err) {
     throw corrupt(file, (err as Error).message);
+  }
+
+  if (options.key) {
+    try {
+      applyKey(db, options.key, plaintext);
+    } catch (err) {
+      db.close();
+      const code = (err as { code?: string }).code ?? '';
+      if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
+        throw new StorageError(
+          'wrong_key',
+          `无法用当前密钥打开数据库文件 ${file}：密钥不正确，或文件已损坏。文件未做任何改动；没有新建空数据库。请使用本机原来的密钥，或联系管理员从备份恢复。`,
+          file,
+        );
+      }
+      throw err;
+    }
   }
 
   try {
@@ -103,6 +129,25 @@ export function openDatabase(options: OpenOptions): Database {
     }
     throw err;
   }
+}
+
+const CIPHER_PRAGMAS = ["cipher = 'sqlcipher'", 'legacy = 4'];
+
+/**
+ * Keys the connection (SQLCipher 4 format, raw 256-bit key) and proves the key by reading the
+ * schema. A plain file from before encryption is encrypted in place first; SQLite3MultipleCiphers
+ * cannot rekey in WAL mode, hence the switch to a rollback journal for that one step.
+ */
+function applyKey(db: Database, key: Buffer, plaintext: boolean): void {
+  for (const p of CIPHER_PRAGMAS) db.pragma(p);
+  const literal = `"x'${key.toString('hex')}'"`;
+  if (plaintext) {
+    db.pragma('journal_mode = DELETE');
+    db.pragma(`rekey = ${literal}`);
+  } else {
+    db.pragma(`key = ${literal}`);
+  }
+  db.prepare('SELECT count(*) FROM sqlite_master').get();
 }
 
 /** Applies pending migrations, each in its own transaction together with its user_version bump. */

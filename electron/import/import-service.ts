@@ -1,4 +1,4 @@
-import type { Database } from 'better-sqlite3';
+import type { Database } from 'better-sqlite3-multiple-ciphers';
 import type { ImportPreview, ImportProbe, ImportSampleRow, ImportSummary } from '../../shared/api/contract';
 import { AppError, type FieldIssue } from '../../shared/api/envelope';
 import type { WorkCalendar } from '../../shared/calendar';

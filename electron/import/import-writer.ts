@@ -1,4 +1,4 @@
-import type { Database } from 'better-sqlite3';
+import type { Database } from 'better-sqlite3-multiple-ciphers';
 import { halfYearKey, yearKey } from '../../shared/dates';
 import type { TaskKind } from '../../shared/domain/tasks';
 import { maskIdNumber, maskPhone } from '../../shared/domain/masking';

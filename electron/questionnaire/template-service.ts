@@ -1,4 +1,4 @@
-import type { Database } from 'better-sqlite3';
+import type { Database } from 'better-sqlite3-multiple-ciphers';
 import { AppError } from '../../shared/api/envelope';
 import type { TemplateSummary } from '../../shared/api/contract';
 import { BUILTIN_TEMPLATES, getTemplate, latestTemplates, parseTemplateFile, type QuestionnaireTemplate } from '../../shared/questionnaire';

@@ -1,4 +1,4 @@
-import type { Database } from 'better-sqlite3';
+import type { Database } from 'better-sqlite3-multiple-ciphers';
 import { AppError } from '../../shared/api/envelope';
 import type { Branch, SetupInput } from '../../shared/api/contract';
 import { hashPassword } from '../auth/passwords';

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain, protocol, session, type WebContents } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, session, type WebContents } from 'electron';
 import { createApp, type VisitDeskApp } from '../app/create-app';
 import { StorageError } from '../db/storage-error';
 import { registerContractIpc } from './ipc';
@@ -50,6 +50,13 @@ if (!app.requestSingleInstanceLock()) {
         dataDir: process.env.VISITDESK_DATA ?? app.getPath('userData'),
         transport: 'electron',
         nativeBinding: nativeBindingPath(),
+        // The database key is kept wrapped by the OS key store (DPAPI on Windows). Linux without a
+        // keyring falls back to Chromium's fixed-key "basic_text": refuse that rather than pretend.
+        keyVault: {
+          available: () => safeStorage.isEncryptionAvailable() && (process.platform !== 'linux' || safeStorage.getSelectedStorageBackend() !== 'basic_text'),
+          wrap: (secret) => safeStorage.encryptString(secret),
+          unwrap: (wrapped) => safeStorage.decryptString(wrapped),
+        },
         printToPdf: async (caller, suggestedName) => {
           const contents = caller as WebContents;
           const owner = BrowserWindow.fromWebContents(contents);

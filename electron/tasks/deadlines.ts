@@ -1,4 +1,4 @@
-import type { Database } from 'better-sqlite3';
+import type { Database } from 'better-sqlite3-multiple-ciphers';
 import type { WorkCalendar } from '../../shared/calendar';
 import { defaultCoolingOffDays, type Channel, type TaskKind } from '../../shared/domain/tasks';
 import { computeDeadline } from '../../shared/rules';

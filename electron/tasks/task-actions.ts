@@ -1,4 +1,4 @@
-import type { Database } from 'better-sqlite3';
+import type { Database } from 'better-sqlite3-multiple-ciphers';
 import type { AppointmentView, AttemptView, TaskDetail } from '../../shared/api/contract';
 import { AppError } from '../../shared/api/envelope';
 import { maskIdNumber, maskPhone } from '../../shared/domain/masking';

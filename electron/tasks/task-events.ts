@@ -1,4 +1,4 @@
-import type { Database } from 'better-sqlite3';
+import type { Database } from 'better-sqlite3-multiple-ciphers';
 import { stmt } from '../db/statements';
 
 export type TaskEventKind = 'created' | 'updated' | 'assigned' | 'booked' | 'appointment_cancelled' | 'attempt' | 'phone_corrected' | 'unable_recorded';

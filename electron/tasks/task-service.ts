@@ -1,4 +1,4 @@
-import type { Database } from 'better-sqlite3';
+import type { Database } from 'better-sqlite3-multiple-ciphers';
 import type { ImportBatch, TaskSummary, UserSummary } from '../../shared/api/contract';
 import type { Role } from '../../shared/domain/roles';
 import { addDays } from '../../shared/dates';

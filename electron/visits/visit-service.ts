@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Database } from 'better-sqlite3';
+import type { Database } from 'better-sqlite3-multiple-ciphers';
 import type { AttachmentView, SignatureView, VisitSummary, VisitView } from '../../shared/api/contract';
 import { AppError, type FieldIssue } from '../../shared/api/envelope';
 import type { WorkCalendar } from '../../shared/calendar';
@@ -12,6 +13,7 @@ import { computeDeadline } from '../../shared/rules';
 import { toFieldIssues } from '../../shared/api/zod-issues';
 import { stmt } from '../db/statements';
 import type { createTemplateService } from '../questionnaire/template-service';
+import type { Sealer } from '../files/sealed-file';
 import type { UploadService } from '../uploads/upload-service';
 import { contentHash, recordHash, SHEET_COLUMNS, sheetOf, signatureHash, type AnswerRow, type VisitRowForHash } from './visit-content';
 import { sniffAttachment } from './attachment-kind';
@@ -34,6 +36,8 @@ export interface VisitDeps {
   dataDir: string;
   templates: Templates;
   uploads: UploadService;
+  /** Encrypts attachments at rest with a key derived from the database key. */
+  sealer: Sealer;
   calendar: () => WorkCalendar;
   now: () => Date;
   today: () => string;
@@ -72,6 +76,12 @@ export function createVisitService(deps: VisitDeps) {
   const attachmentsDir = path.join(deps.dataDir, 'attachments');
   fs.mkdirSync(attachmentsDir, { recursive: true });
   const at = () => now().toISOString();
+  /** The attachment's plain bytes; null when missing. Altered bytes fail to decrypt and come back empty. */
+  const readAttachment = (sha256: string): Buffer | null => {
+    const file = path.join(attachmentsDir, sha256);
+    if (!fs.existsSync(file)) return null;
+    return deps.sealer.open(fs.readFileSync(file)) ?? Buffer.alloc(0);
+  };
 
   const row = (id: number): VisitRow => {
     const r = stmt(db, 'SELECT * FROM visits WHERE id = ?').get(id) as VisitRow | undefined;
@@ -167,8 +177,9 @@ export function createVisitService(deps: VisitDeps) {
       if (again !== cs.countersign_hash) return '主管会签签名的图像或笔迹与签署时不一致，记录可能被改动';
     }
     for (const a of attachmentsOf(r.id)) {
-      const file = path.join(attachmentsDir, a.sha256);
-      if (!fs.existsSync(file)) return `附件「${a.file_name}」缺失`;
+      const bytes = readAttachment(a.sha256);
+      if (!bytes) return `附件「${a.file_name}」缺失`;
+      if (createHash('sha256').update(bytes).digest('hex') !== a.sha256) return `附件「${a.file_name}」的内容与附加时不一致，附件可能被改动`;
     }
     return null;
   }
@@ -507,14 +518,15 @@ export function createVisitService(deps: VisitDeps) {
       if (up.size > MAX_ATTACHMENT_BYTES) {
         throw new AppError('invalid_input', `附件「${up.fileName}」有 ${(up.size / 1048576).toFixed(1)} MB，超过单个附件上限 ${MAX_ATTACHMENT_BYTES / 1048576} MB`, [{ path: 'file', message: '附件过大' }]);
       }
-      const mime = sniffAttachment(fs.readFileSync(up.file).subarray(0, 64));
+      const plain = fs.readFileSync(up.file);
+      const mime = sniffAttachment(plain.subarray(0, 64));
       const allowed = kind === 'audio' ? mime?.startsWith('audio/') : kind === 'scan' ? mime?.startsWith('image/') || mime === 'application/pdf' : mime?.startsWith('image/');
       if (!mime || !allowed) {
         const what = kind === 'audio' ? '音频（mp3、m4a、wav、ogg）' : kind === 'scan' ? '图片或 PDF 扫描件' : '图片（jpg、png）';
         throw new AppError('invalid_input', `附件「${up.fileName}」不是${what}文件`, [{ path: 'file', message: `请选择${what}` }]);
       }
       const target = path.join(attachmentsDir, up.sha256);
-      if (!fs.existsSync(target)) fs.copyFileSync(up.file, target);
+      if (!fs.existsSync(target)) deps.sealer.writeFile(target, plain);
       stmt(db, 'INSERT INTO visit_attachments (visit_id, kind, file_name, mime, size, sha256, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)').run(visitId, kind, up.fileName, mime, up.size, up.sha256, at());
       deps.uploads.discard(uploadId);
       touch(visitId);
@@ -524,9 +536,10 @@ export function createVisitService(deps: VisitDeps) {
     attachment(id: number): { mime: string; dataBase64: string } {
       const a = stmt(db, 'SELECT mime, sha256 FROM visit_attachments WHERE id = ?').get(id) as { mime: string; sha256: string } | undefined;
       if (!a) throw new AppError('not_found', '找不到该附件');
-      const file = path.join(attachmentsDir, a.sha256);
-      if (!fs.existsSync(file)) throw new AppError('not_found', '附件文件缺失');
-      return { mime: a.mime, dataBase64: fs.readFileSync(file).toString('base64') };
+      const bytes = readAttachment(a.sha256);
+      if (!bytes) throw new AppError('not_found', '附件文件缺失');
+      if (createHash('sha256').update(bytes).digest('hex') !== a.sha256) throw new AppError('tampered', '附件文件已损坏或被改动，无法显示');
+      return { mime: a.mime, dataBase64: bytes.toString('base64') };
     },
 
     list(q: { taskId?: number | undefined; state?: VisitView['state'] | undefined; offset: number; limit: number }): { visits: VisitSummary[]; total: number } {

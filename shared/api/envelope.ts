@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'already_setup'
   | 'bad_credentials'
   | 'storage_error'
+  | 'tampered'
   | 'cancelled'
   | 'internal';
 

@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import type { Database } from 'better-sqlite3';
+import type { Database } from 'better-sqlite3-multiple-ciphers';
 import { seededRandom } from '../../electron/demo/random';
 import { personName, mobile, address } from '../../electron/demo/people';
 

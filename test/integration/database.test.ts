@@ -36,7 +36,7 @@ function expectStorageError(fn: () => unknown, problem: StorageError['problem'],
 
 describe('the SQLite store', () => {
   it('creates a database at the latest version with WAL, synchronous=FULL, foreign keys and STRICT tables', () => {
-    const db = openDatabase({ file: path.join(folder(), DATABASE_FILE_NAME) });
+    const db = openDatabase({ key: null, file: path.join(folder(), DATABASE_FILE_NAME) });
     try {
       expect(db.pragma('user_version', { simple: true })).toBe(LATEST_VERSION);
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
@@ -55,8 +55,8 @@ describe('the SQLite store', () => {
 
   it('re-opening an up-to-date database changes nothing', () => {
     const file = path.join(folder(), DATABASE_FILE_NAME);
-    openDatabase({ file }).close();
-    const db = openDatabase({ file });
+    openDatabase({ key: null, file }).close();
+    const db = openDatabase({ key: null, file });
     expect(db.pragma('user_version', { simple: true })).toBe(LATEST_VERSION);
     db.close();
   });
@@ -65,18 +65,18 @@ describe('the SQLite store', () => {
     const file = path.join(folder(), DATABASE_FILE_NAME);
     fs.writeFileSync(file, 'this is not a database, it is a spreadsheet someone renamed'.repeat(100));
     const before = sha(file);
-    expectStorageError(() => openDatabase({ file }), 'corrupt', file);
+    expectStorageError(() => openDatabase({ key: null, file }), 'corrupt', file);
     expect(sha(file)).toBe(before);
   });
 
   it('refuses a database written by a newer version, and leaves it untouched', () => {
     const file = path.join(folder(), DATABASE_FILE_NAME);
-    const db = openDatabase({ file });
+    const db = openDatabase({ key: null, file });
     db.pragma(`user_version = ${LATEST_VERSION + 5}`);
     db.pragma('wal_checkpoint(TRUNCATE)');
     db.close();
     const before = sha(file);
-    const e = expectStorageError(() => openDatabase({ file }), 'too_new', file);
+    const e = expectStorageError(() => openDatabase({ key: null, file }), 'too_new', file);
     expect(e.message).toContain(String(LATEST_VERSION + 5));
     expect(sha(file)).toBe(before);
   });

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { VisitView } from '../../shared/api/contract';
@@ -167,12 +168,13 @@ describe('the in-person visit', () => {
 
     // A second process writes one more answer through its own connection and is killed at once.
     const script = `
-      const Database = require('better-sqlite3');
+      const Database = require('better-sqlite3-multiple-ciphers');
       const db = new Database(process.argv[1]);
+      db.pragma("cipher = 'sqlcipher'"); db.pragma('legacy = 4'); db.pragma('key = "x' + "'" + process.argv[2] + "'" + '"');
       db.pragma('journal_mode = WAL'); db.pragma('synchronous = FULL');
       db.prepare("INSERT INTO visit_answers (visit_id, question_id, first_answer, answered_at) VALUES (?, ?, 'yes', 'now')").run(${v.id}, '${qs[3]!.id}');
       process.kill(process.pid, 'SIGKILL');`;
-    const child = spawn(process.execPath, ['-e', script, path.join(app.dataDir, 'visitdesk.sqlite')], { cwd: process.cwd() });
+    const child = spawn(process.execPath, ['-e', script, path.join(app.dataDir, 'visitdesk.sqlite'), fs.readFileSync(`${app.dataDir}.key`, 'utf8').trim()], { cwd: process.cwd() });
     await new Promise((r) => child.once('exit', r));
     expect(child.signalCode).toBe('SIGKILL');
 

@@ -10,7 +10,7 @@ afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 describe('migration 001 initial', () => {
   it('creates the branch, people, policy and task tables, STRICT and with their constraints', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vd-mig-'));
-    const db = openDatabase({ file: path.join(dir, 'm.sqlite'), migrateTo: 1 });
+    const db = openDatabase({ key: null, file: path.join(dir, 'm.sqlite'), migrateTo: 1 });
     expect(db.pragma('user_version', { simple: true })).toBe(1);
     const names = (db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table'").all() as { name: string }[]).map((r) => r.name);
     expect(names).toEqual(expect.arrayContaining(['branch', 'users', 'customers', 'policies', 'visit_tasks']));

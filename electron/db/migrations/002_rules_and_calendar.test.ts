@@ -11,12 +11,12 @@ describe('migration 002 rules_and_calendar', () => {
   it('keeps version-1 data and adds calendar, questionnaire and task-fact storage', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vd-mig-'));
     const file = path.join(dir, 'm.sqlite');
-    const v1 = openDatabase({ file, migrateTo: 1 });
+    const v1 = openDatabase({ key: null, file, migrateTo: 1 });
     const c = v1.prepare("INSERT INTO customers (name, created_at) VALUES ('李四', 'now')").run().lastInsertRowid;
     v1.prepare("INSERT INTO visit_tasks (customer_id, kind, status, created_at, updated_at) VALUES (?, 'key_client', 'to_contact', 'now', 'now')").run(c);
     v1.close();
 
-    const db = openDatabase({ file, migrateTo: 2 });
+    const db = openDatabase({ key: null, file, migrateTo: 2 });
     expect(db.pragma('user_version', { simple: true })).toBe(2);
     const task = db.prepare('SELECT kind, visit_required, due_warnings FROM visit_tasks').get();
     expect(task).toEqual({ kind: 'key_client', visit_required: 1, due_warnings: null });

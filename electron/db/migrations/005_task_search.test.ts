@@ -11,13 +11,13 @@ describe('migration 005 task_search', () => {
   it('indexes existing tasks and keeps the index in step with customers, policies and tasks', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vd-mig-'));
     const file = path.join(dir, 'm.sqlite');
-    const v4 = openDatabase({ file, migrateTo: 4 });
+    const v4 = openDatabase({ key: null, file, migrateTo: 4 });
     const c = v4.prepare("INSERT INTO customers (name, phone, created_at) VALUES ('欧阳娜娜', '13812345678', 'now')").run().lastInsertRowid;
     const p = v4.prepare("INSERT INTO policies (policy_no, applicant_id, product_name, product_type, channel, created_at) VALUES ('P0001234567', ?, 'x', 'traditional', 'individual', 'now')").run(c).lastInsertRowid;
     v4.prepare("INSERT INTO visit_tasks (customer_id, policy_id, kind, status, created_at, updated_at) VALUES (?, ?, 'new_policy', 'to_contact', 'now', 'now')").run(c, p);
     v4.close();
 
-    const db = openDatabase({ file, migrateTo: 5 });
+    const db = openDatabase({ key: null, file, migrateTo: 5 });
     const find = (q: string) => db.prepare('SELECT rowid FROM task_search WHERE task_search MATCH ?').pluck().all(`"${q}"`);
     expect(find('阳娜娜')).toEqual([1]);
     expect(find('1234567')).toEqual([1]);

@@ -11,8 +11,8 @@ afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 function stepTo(version: number) {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vd-mig-'));
   const file = path.join(dir, 'm.sqlite');
-  openDatabase({ file, migrateTo: version - 1 }).close();
-  return openDatabase({ file, migrateTo: version });
+  openDatabase({ key: null, file, migrateTo: version - 1 }).close();
+  return openDatabase({ key: null, file, migrateTo: version });
 }
 
 const tables = (db: ReturnType<typeof openDatabase>) => (db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table'").pluck().all() as string[]);

@@ -1,4 +1,4 @@
-import type { Database } from 'better-sqlite3';
+import type { Database } from 'better-sqlite3-multiple-ciphers';
 
 /** One schema step. Migrations are additive and ordered; `version` is the user_version after it. */
 export interface Migration {
