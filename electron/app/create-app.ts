@@ -2,7 +2,11 @@ import path from 'node:path';
 import { AppError } from '../../shared/api/envelope';
 import type { AppStatus } from '../../shared/api/contract';
 import { createAuditLog } from '../audit/audit-log';
+import { createAccountService } from '../accounts/account-service';
 import { createAuthService } from '../auth/auth-service';
+import { assertCustomerInScope, assertNotOwnPolicyProblem, assertTaskInScope, assertVisitInScope, scopeOf } from '../auth/scope';
+import { verifyEverything } from '../audit/verify';
+import { revealCustomerField } from '../customers/reveal';
 import { DEFAULT_IDLE_LOCK_MINUTES, SessionStore } from '../auth/sessions';
 import { createDispatcher, type Call, type CallContext, type Handlers } from '../api/dispatcher';
 import { resolveDatabaseKey, type KeyVault } from '../db/db-key';
@@ -97,6 +101,15 @@ export function createApp(options: AppOptions): VisitDeskApp {
   const actions = createTaskActions(db, tasks, now);
   const visits = createVisitService({ db, dataDir, templates, uploads, sealer: createSealer(key), calendar: () => calendar.current(), now, today, refreshTaskStatus: actions.refreshStatus });
 
+  const scope = (ctx: CallContext) => scopeOf(db, ctx.session!);
+  /** Sales reps work only on their own clients' visits; true so it chains before the service call. */
+  const inVisit = (ctx: CallContext, visitId: number): true => {
+    assertVisitInScope(db, scope(ctx), visitId);
+    return true;
+  };
+  const by = (ctx: CallContext) => ({ userId: userId(ctx), username: ctx.session!.username });
+  const accounts = createAccountService(db, sessions, audit, now);
+
   const handlers: Handlers = {
     'app.status': () => {
       const branch = setup.branch();
@@ -132,8 +145,8 @@ export function createApp(options: AppOptions): VisitDeskApp {
       return { id: s.userId, username: s.username, displayName: s.displayName, role: s.role };
     },
     'demo.load': () => loadDemoBranch(db, now(), calendar.current()),
-    'tasks.summary': () => tasks.summary(),
-    'tasks.list': (input) => tasks.list(input, today()),
+    'tasks.summary': (_input, ctx) => tasks.summary(scope(ctx)),
+    'tasks.list': (input, ctx) => tasks.list(input, today(), scope(ctx)),
     'calendar.years': () => ({ years: calendar.years(), missing: calendar.missingYears(today()) }),
     'calendar.import': (input, ctx) =>
       calendar.importFile(input.fileName, decodeBase64File(input.contentBase64, input.fileName, 10 * 1024 * 1024), userId(ctx), now(), (next) =>
@@ -169,54 +182,120 @@ export function createApp(options: AppOptions): VisitDeskApp {
     'import.commit': ({ previewJobId }, ctx) => ({ jobId: imports.commit(previewJobId, userId(ctx)) }),
     'import.commitResult': ({ jobId }, ctx) => imports.commitResult(jobId, userId(ctx)),
     'import.batches': () => ({ batches: tasks.batches() }),
-    'tasks.get': ({ id }) => actions.detail(id),
-    'tasks.assign': ({ taskIds, assigneeId }, ctx) => ({ updated: actions.assign(taskIds, assigneeId, userId(ctx)) }),
-    'tasks.correctPhone': ({ taskId, newPhone, reason }, ctx) => actions.correctPhone(taskId, newPhone, reason, userId(ctx)),
-    'tasks.recordUnable': ({ taskId, reason }, ctx) => actions.recordUnable(taskId, reason, userId(ctx)),
+    'tasks.get': ({ id }, ctx) => {
+      assertTaskInScope(db, scope(ctx), id);
+      return actions.detail(id);
+    },
+    'tasks.assign': ({ taskIds, assigneeId }, ctx) => {
+      if (assigneeId) for (const id of taskIds) assertNotOwnPolicyProblem(db, id, assigneeId);
+      return { updated: actions.assign(taskIds, assigneeId, userId(ctx)) };
+    },
+    'tasks.correctPhone': ({ taskId, newPhone, reason }, ctx) => {
+      assertTaskInScope(db, scope(ctx), taskId);
+      return actions.correctPhone(taskId, newPhone, reason, userId(ctx));
+    },
+    'tasks.recordUnable': ({ taskId, reason }, ctx) => {
+      assertTaskInScope(db, scope(ctx), taskId);
+      return actions.recordUnable(taskId, reason, userId(ctx));
+    },
     'users.list': () => ({ users: tasks.users() }),
-    'appointments.create': (input, ctx) => actions.book(input, userId(ctx)),
+    'accounts.list': () => ({ accounts: accounts.list() }),
+    'accounts.create': (input, ctx) => accounts.create(input, by(ctx)),
+    'accounts.update': (input, ctx) => accounts.update(input, by(ctx)),
+    'accounts.resetPassword': ({ id, password }, ctx) => accounts.resetPassword(id, password, by(ctx)),
+    'auth.changePassword': async ({ current, next }, ctx) => {
+      await auth.changePassword(userId(ctx), current, next);
+      return null;
+    },
+    'audit.list': (input) => audit.list(input),
+    'audit.verify': (_input, ctx) => {
+      const report = verifyEverything(audit, visits, now());
+      audit.append({ ...by(ctx), action: 'audit_verified', detail: report.ok ? 'ok' : 'problems' });
+      return report;
+    },
+    'audit.notePrint': ({ visitId }, ctx) => {
+      inVisit(ctx, visitId);
+      audit.append({ ...by(ctx), action: 'record_printed', objectType: 'visit', objectId: visitId });
+      return null;
+    },
+    'appointments.create': (input, ctx) => {
+      assertTaskInScope(db, scope(ctx), input.taskId);
+      return actions.book(input, userId(ctx));
+    },
     'appointments.cancel': ({ id, reason }, ctx) => actions.cancelAppointment(id, reason, userId(ctx)),
     'appointments.week': ({ weekStart }, ctx) => ({ appointments: actions.week(weekStart, userId(ctx)) }),
-    'attempts.log': (input, ctx) => actions.logAttempt(input, userId(ctx)),
-    'customers.search': ({ q }) => ({ customers: tasks.searchCustomers(q) }),
-    'visits.start': (input, ctx) => visits.start(input, userId(ctx)),
-    'visits.get': ({ id }) => visits.view(id),
-    'visits.list': (input) => visits.list(input),
-    'visits.setup': ({ visitId, respondent, placeKind, visitedAt }) => visits.setup(visitId, respondent as Respondent, placeKind, visitedAt),
-    'visits.answer': (input) => visits.answer(input),
-    'visits.saveSheet': ({ visitId, sheet }) => visits.saveSheet(visitId, sheet),
-    'visits.sign': ({ visitId, role, ...sig }) => visits.sign(visitId, role, sig),
-    'visits.clearSignature': ({ visitId, role }) => visits.clearSignature(visitId, role),
+    'attempts.log': (input, ctx) => {
+      assertTaskInScope(db, scope(ctx), input.taskId);
+      return actions.logAttempt(input, userId(ctx));
+    },
+    'customers.search': ({ q }, ctx) => ({ customers: tasks.searchCustomers(q, scope(ctx)) }),
+    'customers.reveal': (input, ctx) => revealCustomerField(db, audit, scope(ctx), { username: ctx.session!.username }, input),
+    'visits.start': (input, ctx) => {
+      if (input.taskId !== undefined) {
+        assertTaskInScope(db, scope(ctx), input.taskId);
+        assertNotOwnPolicyProblem(db, input.taskId, userId(ctx));
+      }
+      if (input.customerId !== undefined) assertCustomerInScope(db, scope(ctx), input.customerId);
+      return visits.start(input, userId(ctx));
+    },
+    'visits.get': ({ id }, ctx) => {
+      assertVisitInScope(db, scope(ctx), id);
+      return visits.view(id);
+    },
+    'visits.list': (input, ctx) => visits.list(input, scope(ctx)),
+    'visits.setup': ({ visitId, respondent, placeKind, visitedAt }, ctx) => inVisit(ctx, visitId) && visits.setup(visitId, respondent as Respondent, placeKind, visitedAt),
+    'visits.answer': (input, ctx) => inVisit(ctx, input.visitId) && visits.answer(input),
+    'visits.saveSheet': ({ visitId, sheet }, ctx) => inVisit(ctx, visitId) && visits.saveSheet(visitId, sheet),
+    'visits.sign': ({ visitId, role, ...sig }, ctx) => inVisit(ctx, visitId) && visits.sign(visitId, role, sig),
+    'visits.clearSignature': ({ visitId, role }, ctx) => inVisit(ctx, visitId) && visits.clearSignature(visitId, role),
     'visits.finalise': ({ visitId }, ctx) => {
-      const v = visits.finalise(visitId);
-      audit.append({ userId: userId(ctx), username: ctx.session?.username ?? null, action: 'visit_finalised', objectType: 'visit', objectId: v.id, detail: v.contentHash });
-      return v;
+      inVisit(ctx, visitId);
+      // The record and its chain entry commit together: a crash leaves both or neither.
+      return db.transaction(() => {
+        const v = visits.finalise(visitId);
+        audit.append({ ...by(ctx), action: 'visit_finalised', objectType: 'visit', objectId: v.id, detail: v.contentHash });
+        return v;
+      })();
     },
     'visits.correct': ({ visitId, reason }, ctx) => {
-      const v = visits.correct(visitId, reason, userId(ctx));
-      audit.append({ userId: userId(ctx), username: ctx.session?.username ?? null, action: 'visit_corrected', objectType: 'visit', objectId: v.id, detail: `previous=${visitId}` });
-      return v;
+      inVisit(ctx, visitId);
+      return db.transaction(() => {
+        const v = visits.correct(visitId, reason, userId(ctx));
+        audit.append({ ...by(ctx), action: 'visit_corrected', objectType: 'visit', objectId: v.id, detail: `previous=${visitId}` });
+        return v;
+      })();
     },
-    'visits.attach': ({ visitId, uploadId, kind }, ctx) => visits.attach(visitId, uploadId, kind, userId(ctx)),
-    'visits.attachment': ({ id }) => visits.attachment(id),
+    'visits.attach': ({ visitId, uploadId, kind }, ctx) => inVisit(ctx, visitId) && visits.attach(visitId, uploadId, kind, userId(ctx)),
+    'visits.attachment': ({ id }, ctx) => {
+      const visitId = db.prepare('SELECT visit_id FROM visit_attachments WHERE id = ?').pluck().get(id) as number | undefined;
+      if (visitId !== undefined) inVisit(ctx, visitId);
+      return visits.attachment(id);
+    },
     'countersign.queue': (q) => visits.countersignQueue(q),
     'countersign.sign': async ({ visitIds, password, ...sig }, ctx) => {
       // Countersigning is done with the manager's own credential, typed again, not just a session.
       await auth.confirmPassword(userId(ctx), password);
-      const n = visits.countersign(visitIds, userId(ctx), sig);
-      for (const id of visitIds) audit.append({ userId: userId(ctx), username: ctx.session?.username ?? null, action: 'visit_countersigned', objectType: 'visit', objectId: id });
+      const n = db.transaction(() => {
+        const signed = visits.countersign(visitIds, userId(ctx), sig);
+        for (const id of visitIds) audit.append({ ...by(ctx), action: 'visit_countersigned', objectType: 'visit', objectId: id });
+        return signed;
+      })();
       return { countersigned: n };
     },
     'countersign.return': ({ visitId, reason }, ctx) => {
-      const v = visits.returnVisit(visitId, userId(ctx), reason);
-      audit.append({ userId: userId(ctx), username: ctx.session?.username ?? null, action: 'visit_returned', objectType: 'visit', objectId: visitId });
-      return v;
+      return db.transaction(() => {
+        const v = visits.returnVisit(visitId, userId(ctx), reason);
+        audit.append({ ...by(ctx), action: 'visit_returned', objectType: 'visit', objectId: visitId });
+        return v;
+      })();
     },
     'print.savePdf': async ({ suggestedName }, ctx) => {
       if (!options.printToPdf) {
         throw new AppError('conflict', '浏览器模式下请使用浏览器的“打印”功能，目标打印机选择“另存为 PDF”');
       }
       const saved = await options.printToPdf(ctx.caller, suggestedName);
+      // The file name is not logged: it usually carries the customer's name.
+      if (saved) audit.append({ ...by(ctx), action: 'export', detail: 'pdf' });
       return { saved: saved !== null, path: saved };
     },
   };

@@ -3,7 +3,7 @@ import { AppError } from '../../shared/api/envelope';
 import type { SessionUser, SignedIn } from '../../shared/api/contract';
 import type { Role } from '../../shared/domain/roles';
 import type { AuditLog } from '../audit/audit-log';
-import { verifyPassword } from './passwords';
+import { hashPassword, verifyPassword } from './passwords';
 import type { SessionStore } from './sessions';
 
 interface UserRow {
@@ -67,6 +67,18 @@ export function createAuthService(db: Database, sessions: SessionStore, audit: A
       db.prepare('UPDATE users SET failed_signins = 0 WHERE id = ?').run(row.id);
     },
 
+    /** Changes one's own password after proving the current one (which counts toward lockout). */
+    async changePassword(userId: number, current: string, next: string): Promise<void> {
+      await this.confirmPassword(userId, current);
+      if (current === next) throw new AppError('invalid_input', '新密码不能与当前密码相同', [{ path: 'next', message: '请换一个新密码' }]);
+      const hash = await hashPassword(next);
+      const row = byId.get(userId);
+      db.transaction(() => {
+        db.prepare('UPDATE users SET password_hash = ? WHERE id = ?').run(hash, userId);
+        audit.append({ userId, username: row?.username ?? null, action: 'password_changed', objectType: 'user', objectId: userId });
+      })();
+    },
+
     async signIn(username: string, password: string): Promise<SignedIn> {
       const row = byName.get(username);
       const t = now();
@@ -86,7 +98,7 @@ export function createAuthService(db: Database, sessions: SessionStore, audit: A
         throw new AppError('bad_credentials', '账号或密码不正确');
       }
       if (row.disabled) throw new AppError('forbidden', '该账号已停用，请联系管理员');
-      db.prepare('UPDATE users SET failed_signins = 0, locked_until = NULL WHERE id = ?').run(row.id);
+      db.prepare('UPDATE users SET failed_signins = 0, locked_until = NULL, last_sign_in_at = ? WHERE id = ?').run(t.toISOString(), row.id);
       audit.append({ userId: row.id, username: row.username, action: 'sign_in' });
       const user: SessionUser = { id: row.id, username: row.username, displayName: row.display_name, role: row.role };
       return { user, sessionToken: sessions.create({ userId: row.id, username: row.username, displayName: row.display_name, role: row.role }) };

@@ -56,6 +56,11 @@ export class SessionStore {
     session.lastActiveAt = this.now();
   }
 
+  /** Ends every session of one person (account disabled, role changed, password reset). */
+  deleteUser(userId: number): void {
+    for (const [token, s] of this.sessions) if (s.userId === userId) this.sessions.delete(token);
+  }
+
   delete(token: unknown): void {
     if (typeof token === 'string') this.sessions.delete(token);
   }

@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3-multiple-ciphers';
 import type { ImportBatch, TaskSummary, UserSummary } from '../../shared/api/contract';
 import type { Role } from '../../shared/domain/roles';
+import { customerCondition, taskCondition, type Scope } from '../auth/scope';
 import { addDays } from '../../shared/dates';
 import { maskPhone } from '../../shared/domain/masking';
 import type { Channel, TaskKind, TaskRow, TaskSource, TaskStatus } from '../../shared/domain/tasks';
@@ -57,13 +58,14 @@ export type TaskService = ReturnType<typeof createTaskService>;
 
 export function createTaskService(db: Database) {
   return {
-    summary(): TaskSummary {
+    summary(scope: Scope): TaskSummary {
       const byKind: Record<string, number> = {};
       const byStatus: Record<string, number> = {};
       let total = 0;
-      for (const r of db.prepare<[], { kind: string; status: string; n: number }>(
-        'SELECT kind, status, count(*) AS n FROM visit_tasks GROUP BY kind, status',
-      ).all()) {
+      const limit = taskCondition(scope);
+      for (const r of db.prepare(
+        `SELECT kind, status, count(*) AS n FROM visit_tasks t ${limit ? `WHERE ${limit.sql}` : ''} GROUP BY kind, status`,
+      ).all(...(limit?.params ?? [])) as { kind: string; status: string; n: number }[]) {
         total += r.n;
         byKind[r.kind] = (byKind[r.kind] ?? 0) + r.n;
         byStatus[r.status] = (byStatus[r.status] ?? 0) + r.n;
@@ -72,9 +74,14 @@ export function createTaskService(db: Database) {
     },
 
     /** `today` is the branch's date: overdue and due-soon are computed here, never stored. */
-    list(q: TaskQuery, today: string): { rows: TaskRow[]; total: number } {
+    list(q: TaskQuery, today: string, scope: Scope): { rows: TaskRow[]; total: number } {
       const where: string[] = [];
       const params: unknown[] = [];
+      const limit = taskCondition(scope);
+      if (limit) {
+        where.push(limit.sql);
+        params.push(...limit.params);
+      }
       if (q.due) {
         where.push(`t.visit_required = 1 AND t.status NOT IN (${CLOSED})`);
         if (q.due === 'overdue') {
@@ -131,12 +138,13 @@ export function createTaskService(db: Database) {
     },
 
     /** Customers whose name starts with the text (key clients are found by their company name). */
-    searchCustomers(q: string): { id: number; name: string; phoneMasked: string; address: string | null }[] {
-      return db
-        .prepare<[string, string], { id: number; name: string; phone: string | null; address: string | null }>(
-          'SELECT id, name, phone, address FROM customers WHERE name >= ? AND name < ? || char(1114111) ORDER BY name LIMIT 20',
-        )
-        .all(q, q)
+    searchCustomers(q: string, scope: Scope): { id: number; name: string; phoneMasked: string; address: string | null }[] {
+      const limit = customerCondition(scope);
+      return (
+        db
+          .prepare(`SELECT c.id, c.name, c.phone, c.address FROM customers c WHERE c.name >= ? AND c.name < ? || char(1114111) ${limit ? `AND ${limit.sql}` : ''} ORDER BY c.name LIMIT 20`)
+          .all(q, q, ...(limit?.params ?? [])) as { id: number; name: string; phone: string | null; address: string | null }[]
+      )
         .map((c) => ({ id: c.id, name: c.name, phoneMasked: maskPhone(c.phone), address: c.address }));
     },
 

@@ -11,6 +11,8 @@ import { computeOutcome, type AnswerRecord, type ContactAttempt, type Outcome, t
 import { selectTemplate, visibleQuestions, type ProductType, type QuestionnaireTemplate } from '../../shared/questionnaire';
 import { computeDeadline } from '../../shared/rules';
 import { toFieldIssues } from '../../shared/api/zod-issues';
+import { maskPhone } from '../../shared/domain/masking';
+import { customerCondition, type Scope } from '../auth/scope';
 import { stmt } from '../db/statements';
 import type { createTemplateService } from '../questionnaire/template-service';
 import type { Sealer } from '../files/sealed-file';
@@ -221,7 +223,8 @@ export function createVisitService(deps: VisitDeps) {
       placeKind: r.place_kind as PlaceKind | null,
       visitedAt: r.visited_at,
       answers: answersOf(id).map((a) => ({ questionId: a.question_id, first: a.first_answer as VisitView['answers'][number]['first'], afterExplanation: a.after_explanation as VisitView['answers'][number]['first'], note: a.note })),
-      sheet: sheetOf(r),
+      // Once finalised the sheet is read, not typed: its phone is masked like everywhere else.
+      sheet: r.state === 'draft' || !r.sheet_phone ? sheetOf(r) : { ...sheetOf(r), phone: maskPhone(String(r.sheet_phone)) },
       signatures: sigs,
       attachments: attachmentsOf(id).map((a) => ({ id: a.id, kind: a.kind, fileName: a.file_name, mime: a.mime, size: a.size, sha256: a.sha256 })),
       outcome,
@@ -542,9 +545,43 @@ export function createVisitService(deps: VisitDeps) {
       return { mime: a.mime, dataBase64: bytes.toString('base64') };
     },
 
-    list(q: { taskId?: number | undefined; state?: VisitView['state'] | undefined; offset: number; limit: number }): { visits: VisitSummary[]; total: number } {
+    /**
+     * Re-checks every finalised (or superseded) record against its hashes: content, both
+     * signatures, the countersign and each attachment's bytes. Yields each record that fails.
+     */
+    *verifyAll(chained: ReadonlyMap<number, string>): Generator<{ visitId: number; recordNo: string; version: number; message: string }, number> {
+      let checked = 0;
+      for (const id of db.prepare("SELECT id FROM visits WHERE state != 'draft' ORDER BY id").pluck().all() as number[]) {
+        const r = row(id);
+        checked++;
+        const hash = currentHash(r);
+        // The chain keeps the hash each record was finalised with: rewriting a record and all of
+        // its own hashes consistently still differs from what the log recorded.
+        const logged = chained.get(r.id);
+        const problem = !r.content_hash
+          ? '定稿记录缺少内容哈希'
+          : logged === undefined
+            ? '审计日志中没有该记录的定稿条目'
+            : logged !== hash
+              ? '记录内容与审计日志中定稿时的哈希不一致，记录可能被改动'
+              : tamperCheck(r, hash);
+        if (problem) yield { visitId: r.id, recordNo: r.record_no, version: r.version, message: problem };
+      }
+      return checked;
+    },
+
+    list(
+      q: { taskId?: number | undefined; state?: VisitView['state'] | undefined; offset: number; limit: number },
+      scope: Scope,
+    ): { visits: VisitSummary[]; total: number } {
       const where: string[] = ['1 = 1'];
       const params: (string | number)[] = [];
+      const own = customerCondition(scope, 'oc');
+      if (own) {
+        // A sales rep: their own visits, and visits to their own clients.
+        where.push(`(v.visitor_id = ? OR EXISTS (SELECT 1 FROM customers oc WHERE oc.id = v.customer_id AND ${own.sql}))`);
+        params.push(scope.userId, ...own.params);
+      }
       if (q.taskId !== undefined) {
         where.push('v.task_id = ?');
         params.push(q.taskId);
@@ -557,3 +594,4 @@ export function createVisitService(deps: VisitDeps) {
     },
   };
 }
+export type VisitService = ReturnType<typeof createVisitService>;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import './zod-issues';
 import { defineContract, method } from './define';
-import type { Role } from '../domain/roles';
+import { ROLES, type Role } from '../domain/roles';
 import { CHANNELS, TASK_KINDS, TASK_STATUSES, type TaskKind, type TaskRow } from '../domain/tasks';
 import type { ApiError, FieldIssue } from './envelope';
 import { PLACE_KINDS, recordSheetDraftSchema, signatureSchema, type PlaceKind, type RecordSheet } from '../domain/visit';
@@ -44,6 +44,39 @@ export const setupInput = z.object({
   adminPassword: newPasswordSchema,
 });
 export type SetupInput = z.infer<typeof setupInput>;
+
+export const accountCreateInput = z.object({
+  username: usernameSchema,
+  displayName: text('姓名', 30),
+  role: z.enum(ROLES, { error: '请选择角色' }),
+  /** 工号; for a sales rep it is the agent code on the policies they sold. */
+  employeeNo: z.string().trim().max(30, '工号不能超过 30 位').regex(/^[A-Za-z0-9-]*$/, '工号只能含字母、数字和 -').optional(),
+  password: newPasswordSchema,
+});
+export type AccountCreateInput = z.infer<typeof accountCreateInput>;
+
+export const accountUpdateInput = z.object({
+  id: z.number({ error: '缺少账号编号' }).int().positive(),
+  displayName: text('姓名', 30).optional(),
+  role: z.enum(ROLES, { error: '请选择角色' }).optional(),
+  employeeNo: z.string().trim().max(30, '工号不能超过 30 位').regex(/^[A-Za-z0-9-]*$/, '工号只能含字母、数字和 -').optional(),
+  disabled: z.boolean().optional(),
+});
+
+export const revealInput = z.object({
+  customerId: z.number({ error: '缺少客户编号' }).int().positive(),
+  field: z.enum(['phone', 'idNumber'], { error: '只能查看电话或证件号码' }),
+  reason: z.string({ error: '请填写查看原因' }).trim().min(2, '请填写查看原因（至少 2 个字）').max(200, '查看原因不能超过 200 个字'),
+});
+
+export const auditListInput = z.object({
+  action: z.string().max(40).optional(),
+  userId: z.number().int().positive().optional(),
+  from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD').optional(),
+  to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD').optional(),
+  offset: z.number().int().min(0).default(0),
+  limit: z.number().int().min(1).max(500).default(100),
+});
 
 export const signInInput = z.object({
   username: usernameSchema,
@@ -395,6 +428,42 @@ export interface UserSummary {
   role: Role;
 }
 
+export interface AccountView {
+  id: number;
+  username: string;
+  displayName: string;
+  role: Role;
+  employeeNo: string | null;
+  disabled: boolean;
+  /** Set while five wrong passwords keep the account locked. */
+  lockedUntil: string | null;
+  createdAt: string;
+  lastSignInAt: string | null;
+}
+
+export interface AuditEntryView {
+  id: number;
+  at: string;
+  userId: number | null;
+  username: string | null;
+  action: string;
+  objectType: string | null;
+  objectId: number | null;
+  detail: string | null;
+}
+
+export interface VerifyReport {
+  checkedAt: string;
+  /** Entries walked in the hash chain. */
+  entries: number;
+  /** The first broken link of the chain, or null when it holds. */
+  chainBreak: { id: number; message: string } | null;
+  /** Finalised records whose content, signatures, countersign or attachments no longer match their hashes. */
+  records: number;
+  recordProblems: { visitId: number; recordNo: string; version: number; message: string }[];
+  ok: boolean;
+}
+
 export interface TemplateSummary {
   id: string;
   version: number;
@@ -492,6 +561,25 @@ export const contract = defineContract([
     'admin',
   ]),
   method<{ users: UserSummary[] }>()('users.list', empty, 'signed_in'),
+  method<{ accounts: AccountView[] }>()('accounts.list', empty, ['admin']),
+  method<AccountView>()('accounts.create', accountCreateInput, ['admin']),
+  method<AccountView>()('accounts.update', accountUpdateInput, ['admin']),
+  method<AccountView>()(
+    'accounts.resetPassword',
+    z.object({ id: z.number({ error: '缺少账号编号' }).int().positive(), password: newPasswordSchema }),
+    ['admin'],
+  ),
+  method<null>()(
+    'auth.changePassword',
+    z.object({ current: z.string({ error: '请输入当前密码' }).min(1, '请输入当前密码').max(128), next: newPasswordSchema }),
+    'signed_in',
+  ),
+  /** The full phone or ID number, for this one view; the reason and the viewer go to the audit log. */
+  method<{ value: string | null }>()('customers.reveal', revealInput, ['staff', 'sales', 'manager']),
+  method<{ entries: AuditEntryView[]; total: number }>()('audit.list', auditListInput, ['admin']),
+  method<VerifyReport>()('audit.verify', empty, ['admin', 'manager']),
+  /** Browser mode prints through the browser's dialog; the renderer reports each print for the audit log. */
+  method<null>()('audit.notePrint', z.object({ visitId: z.number({ error: '缺少面访记录编号' }).int().positive() }), ['staff', 'sales', 'manager']),
   method<TaskDetail>()('appointments.create', appointmentInput, 'signed_in'),
   method<TaskDetail>()('appointments.cancel', z.object({ id: id('预约'), reason: note('取消原因', 200).min(1, '请填写取消原因') }), 'signed_in'),
   method<{ appointments: AppointmentView[] }>()('appointments.week', z.object({ weekStart: isoDate('周起始日') }), 'signed_in'),

@@ -55,4 +55,12 @@ describe('every migration steps from the one before', () => {
     expect(() => db.prepare("UPDATE audit_log SET action = 'x'").run()).toThrow(/append-only/);
     db.close();
   });
+
+  it('010 people: accounts remember their last sign-in; agent codes are indexed for the sales rep scope', () => {
+    const db = stepTo(10);
+    db.prepare("INSERT INTO users (username, display_name, role, password_hash, created_at, last_sign_in_at) VALUES ('u', 'U', 'sales', 'h', 'now', 'then')").run();
+    const plan = db.prepare("EXPLAIN QUERY PLAN SELECT id FROM policies WHERE agent_code = 'A1'").all() as { detail: string }[];
+    expect(plan.map((p) => p.detail).join(' ')).toContain('policies_agent');
+    db.close();
+  });
 });
