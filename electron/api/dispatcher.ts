@@ -53,17 +53,18 @@ export function createDispatcher(handlers: Handlers, sessions: SessionStore, log
       return fail('invalid_input', `未知的接口方法「${shown}」`, [{ path: 'method', message: '不是本程序提供的接口方法' }]);
     }
     const spec = contract[method];
-    const parsed = spec.input.safeParse(input ?? {});
-    if (!parsed.success) {
-      const issues = toFieldIssues(parsed.error);
-      return fail('invalid_input', summariseIssues(issues), issues);
-    }
+    // Who may call comes before what they sent: a refused caller learns nothing about the payload.
     const session = sessions.get(meta.sessionToken) ?? null;
     if (session && !sessions.admit(session, method)) {
       return fail('locked', '长时间未操作，已自动锁定，客户资料已隐藏。请输入本人密码解锁。');
     }
     const refused = allowed(spec.access, session);
     if (refused) return refused;
+    const parsed = spec.input.safeParse(input ?? {});
+    if (!parsed.success) {
+      const issues = toFieldIssues(parsed.error);
+      return fail('invalid_input', summariseIssues(issues), issues);
+    }
     try {
       const handler = handlers[method] as (i: unknown, c: CallContext) => unknown;
       const value = await handler(parsed.data, {

@@ -50,6 +50,15 @@ interface DemoFacts {
   cycle: string;
 }
 
+/**
+ * Key clients are the demo sales rep's (王强 visits them yearly); other policies are spread over
+ * him and two agents without accounts, so his "own clients" are a real subset of the branch.
+ */
+const AGENTS = [['YW2033', '王强'], ['YW2051', '李娜'], ['YW2078', '赵敏']] as const;
+function agentFor(kind: TaskKind, seq: number): readonly [string, string] {
+  return kind === 'key_client' || kind === 'shareholder_client' ? AGENTS[0] : AGENTS[seq % AGENTS.length]!;
+}
+
 function factsFor(kind: TaskKind, r: Random, today: string): DemoFacts {
   const none: DemoFacts = { eventDate: null, amountCents: null, paymentMethod: null, payee: null, lastVisitDate: null, cycle: '' };
   switch (kind) {
@@ -132,7 +141,7 @@ export async function loadDemoBranch(db: Database, now: Date, calendar: WorkCale
           insertPolicy.run(
             policyNo, customerId, corporate ? '员工团体' : personName(r), product.name, product.type, channel,
             r.int(30, 500) * 10_000, r.pick([1, 3, 5, 10, 20]), `${term}年`, term, addDays(receipt, -r.int(3, 15)), receipt, expiry,
-            'YW2033', '王强', at,
+            ...agentFor(kind, seq), at,
           ).lastInsertRowid,
         );
         const assigned = r.next() < 0.75;

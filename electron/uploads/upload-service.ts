@@ -33,11 +33,9 @@ export interface FinishedUpload {
 export function createUploadService(dataDir: string) {
   const dir = path.join(dataDir, 'uploads');
   fs.mkdirSync(dir, { recursive: true });
-  // Leftovers of a crash or an abandoned import are useless after a day.
-  for (const name of fs.readdirSync(dir)) {
-    const p = path.join(dir, name);
-    if (Date.now() - fs.statSync(p).mtimeMs > 86_400_000) fs.rmSync(p, { force: true });
-  }
+  // Uploads live only as long as this process (their registry is in memory), so anything left
+  // from before is a crash's leftover: removed at once, since it may hold customers' data.
+  for (const name of fs.readdirSync(dir)) fs.rmSync(path.join(dir, name), { force: true, recursive: true });
   const uploads = new Map<string, Upload>();
 
   function own(id: string, userId: number): Upload {

@@ -547,19 +547,13 @@ export const contract = defineContract([
   method<{ updated: number }>()(
     'tasks.assign',
     z.object({ taskIds: z.array(id('任务')).min(1, '请选择任务').max(5000, '一次最多分配 5000 个任务'), assigneeId: id('经办人') }),
-    ['manager', 'admin'],
+    ['manager'],
   ),
   method<TaskDetail>()('tasks.correctPhone', z.object({ taskId: id('任务'), newPhone: phoneSchema, reason: note('更正原因', 200).min(1, '请填写更正原因') }), [
     'staff',
     'manager',
-    'admin',
   ]),
-  method<TaskDetail>()('tasks.recordUnable', z.object({ taskId: id('任务'), reason: note('原因').min(1, '请填写不能完成回访的原因') }), [
-    'staff',
-    'sales',
-    'manager',
-    'admin',
-  ]),
+  method<TaskDetail>()('tasks.recordUnable', z.object({ taskId: id('任务'), reason: note('原因').min(1, '请填写不能完成回访的原因') }), ['staff', 'sales', 'manager']),
   method<{ users: UserSummary[] }>()('users.list', empty, 'signed_in'),
   method<{ accounts: AccountView[] }>()('accounts.list', empty, ['admin']),
   method<AccountView>()('accounts.create', accountCreateInput, ['admin']),
@@ -580,10 +574,10 @@ export const contract = defineContract([
   method<VerifyReport>()('audit.verify', empty, ['admin', 'manager']),
   /** Browser mode prints through the browser's dialog; the renderer reports each print for the audit log. */
   method<null>()('audit.notePrint', z.object({ visitId: z.number({ error: '缺少面访记录编号' }).int().positive() }), ['staff', 'sales', 'manager']),
-  method<TaskDetail>()('appointments.create', appointmentInput, 'signed_in'),
-  method<TaskDetail>()('appointments.cancel', z.object({ id: id('预约'), reason: note('取消原因', 200).min(1, '请填写取消原因') }), 'signed_in'),
+  method<TaskDetail>()('appointments.create', appointmentInput, ['staff', 'sales', 'manager']),
+  method<TaskDetail>()('appointments.cancel', z.object({ id: id('预约'), reason: note('取消原因', 200).min(1, '请填写取消原因') }), ['staff', 'sales', 'manager']),
   method<{ appointments: AppointmentView[] }>()('appointments.week', z.object({ weekStart: isoDate('周起始日') }), 'signed_in'),
-  method<TaskDetail>()('attempts.log', attemptInput, 'signed_in'),
+  method<TaskDetail>()('attempts.log', attemptInput, ['staff', 'sales', 'manager']),
 
   method<{ customers: { id: number; name: string; phoneMasked: string; address: string | null }[] }>()(
     'customers.search',
@@ -591,7 +585,7 @@ export const contract = defineContract([
     ['staff', 'sales', 'manager'],
   ),
   method<VisitView>()('visits.start', visitStartInput, ['staff', 'sales', 'manager']),
-  method<VisitView>()('visits.get', z.object({ id: id('面访记录') }), 'signed_in'),
+  method<VisitView>()('visits.get', z.object({ id: id('面访记录') }), ['staff', 'sales', 'manager']),
   method<{ visits: VisitSummary[]; total: number }>()(
     'visits.list',
     z.object({
@@ -600,7 +594,7 @@ export const contract = defineContract([
       offset: z.number().int().min(0).default(0),
       limit: z.number().int().min(1).max(500).default(100),
     }),
-    'signed_in',
+    ['staff', 'sales', 'manager'],
   ),
   method<VisitView>()('visits.setup', visitSetupInput, ['staff', 'sales', 'manager']),
   method<VisitView>()('visits.answer', visitAnswerInput, ['staff', 'sales', 'manager']),
@@ -618,7 +612,7 @@ export const contract = defineContract([
     z.object({ visitId: id('面访记录'), uploadId: uuid('上传编号'), kind: z.enum(['photo', 'scan', 'audio'], { error: '请选择附件类型' }) }),
     ['staff', 'sales', 'manager'],
   ),
-  method<{ mime: string; dataBase64: string }>()('visits.attachment', z.object({ id: id('附件') }), 'signed_in'),
+  method<{ mime: string; dataBase64: string }>()('visits.attachment', z.object({ id: id('附件') }), ['staff', 'sales', 'manager']),
   method<{ visits: VisitSummary[]; total: number }>()(
     'countersign.queue',
     z.object({ offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(500).default(100) }),

@@ -1,8 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { VisitView } from '../../shared/api/contract';
-import { visibleQuestions } from '../../shared/questionnaire';
-import { ok, startTestApp, type TestApp } from '../support/app';
+import { ok, type TestApp } from '../support/app';
 import { fakeSignature } from '../support/signature';
+import { demoBranch, finalisedVisit as finalisedVisit_ } from '../support/visit-flow';
 
 const NOW = () => new Date('2026-11-25T09:00:00+08:00');
 let app: TestApp;
@@ -10,26 +9,12 @@ afterEach(() => app?.cleanup());
 
 
 async function branch() {
-  app = startTestApp(NOW);
-  const admin = await app.setUp();
-  await app.api('demo.load', {}, admin);
-  const sign = async (u: string) => ok(await app.api('auth.signIn', { username: u, password: 'demo1234' })).sessionToken;
-  return { staff: await sign('zhangli'), manager: await sign('liuyang') };
+  const b = await demoBranch(NOW);
+  app = b.app;
+  return b;
 }
 
-/** A complete, successful visit finalised by whoever `session` is. */
-async function finalisedVisit(session: string, offset = 0): Promise<VisitView> {
-  const taskId = app.db.prepare("SELECT id FROM visit_tasks WHERE kind = 'new_policy' ORDER BY id LIMIT 1 OFFSET ?").pluck().get(offset) as number;
-  let v = ok(await app.api('visits.start', { taskId }, session));
-  v = ok(await app.api('visits.setup', { visitId: v.id, respondent: { kind: 'in_person' }, placeKind: 'home', visitedAt: '2026-11-25 08:30' }, session));
-  for (const q of visibleQuestions(v.template, (v.productType ?? undefined) as never)) {
-    v = ok(await app.api('visits.answer', { visitId: v.id, questionId: q.id, stage: 'first', answer: q.expected }, session));
-  }
-  v = ok(await app.api('visits.saveSheet', { visitId: v.id, sheet: { interviewee: '投保人本人', summary: '逐项确认' } }, session));
-  v = ok(await app.api('visits.sign', { visitId: v.id, role: 'customer', ...fakeSignature('客户') }, session));
-  v = ok(await app.api('visits.sign', { visitId: v.id, role: 'staff', ...fakeSignature('回访人') }, session));
-  return ok(await app.api('visits.finalise', { visitId: v.id }, session));
-}
+const finalisedVisit = (session: string, offset = 0) => finalisedVisit_(app, session, offset);
 
 describe('主管会签', () => {
   it('queues finalised records oldest first; only managers countersign, with their own password, never their own visit', async () => {
