@@ -50,8 +50,8 @@ export interface HqServerOptions {
 }
 
 export type DecisionInput =
-  | { decision: 'accepted'; reason?: string | null; decidedAt?: string }
-  | { decision: 'returned'; reason: string; decidedAt?: string }
+  | { decision: 'accepted'; reason?: string | null; categories?: string[]; decidedAt?: string }
+  | { decision: 'returned'; reason: string; categories?: string[]; decidedAt?: string }
   | { decision: 'problem_opened'; reason: string; categories: string[]; decidedAt?: string };
 
 export type RejectRule = { key: string } | { policyNo: string } | ((record: SyncRecord) => boolean);
@@ -101,6 +101,8 @@ const SHA256_HEX = /^[0-9a-f]{64}$/;
 const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const ENROLMENT_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+
+const sizeText = (bytes: number) => (bytes >= 1024 * 1024 ? `${bytes / 1024 / 1024} MB` : `${bytes / 1024} KB`);
 
 const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 
@@ -161,7 +163,7 @@ function sendError(res: http.ServerResponse, err: HttpError): void {
   const body: ErrorBody = { protocol: PROTOCOL, ok: false, code: err.code, message: err.message };
   // After refusing a body we have not read, the connection is not worth keeping: the client may
   // still be sending. Node drains what arrives so the client reads this answer before the close.
-  const close = err.status === 413 ? { Connection: 'close' } : {};
+  const close: Record<string, string> = err.status === 413 ? { Connection: 'close' } : {};
   sendJson(res, err.status, body, { ...close, ...err.headers });
 }
 
@@ -205,7 +207,7 @@ function requireContentType(req: http.IncomingMessage, type: string): void {
 
 async function readJson<T extends z.ZodType>(req: http.IncomingMessage, schema: T, limit: number): Promise<z.output<T>> {
   requireContentType(req, 'application/json');
-  const raw = await readBody(req, limit, `请求内容过大（上限 ${Math.floor(limit / 1024)} KB）`);
+  const raw = await readBody(req, limit, `请求内容过大（上限 ${sizeText(limit)}）`);
   let value: unknown;
   try {
     value = JSON.parse(raw.toString('utf8'));
@@ -344,9 +346,9 @@ export async function startHqServer(options: HqServerOptions): Promise<HqServer>
     const total = intParam(query.get('total'), 'total');
     if (offset === null || total === null) throw fail('invalid_input', '上传附件需要参数 offset 和 total');
     if (total < 1) throw fail('invalid_input', '附件总长度 total 应大于 0');
-    if (total > MAX_BLOB_BYTES) throw fail('too_large', `附件过大（上限 ${MAX_BLOB_BYTES / 1024 / 1024} MB）`);
+    if (total > MAX_BLOB_BYTES) throw fail('too_large', `附件过大（上限 ${sizeText(MAX_BLOB_BYTES)}）`);
     requireContentType(req, 'application/octet-stream');
-    const chunk = await readBody(req, MAX_CHUNK_BYTES, `附件分块过大（每块上限 ${MAX_CHUNK_BYTES / 1024 / 1024} MB）`);
+    const chunk = await readBody(req, MAX_CHUNK_BYTES, `附件分块过大（每块上限 ${sizeText(MAX_CHUNK_BYTES)}）`);
     if (chunk.length === 0) throw fail('invalid_input', '附件分块为空');
     if (offset + chunk.length > total) throw fail('invalid_input', '附件分块超出了声明的总长度 total');
     return applyChunk(sha, offset, total, chunk, device);
@@ -368,17 +370,17 @@ export async function startHqServer(options: HqServerOptions): Promise<HqServer>
       return { key: rawKey, status: 'rejected', code: 'invalid_input', message: describeIssues(parsed.error, `第 ${index + 1} 条记录不符合同步协议：`, 2).slice(0, 500) };
     }
     const record = parsed.data;
-    const rejected = (code: string, message: string): RecordResult => ({ key: record.key, status: 'rejected', code, message: message.slice(0, 500) });
+    const rejected = (code: string, message: string): RecordResult => ({ key: record.key, status: 'rejected', code: code.slice(0, 60), message: message.slice(0, 500) });
 
-    // Idempotency first: a record head office already holds is answered from what it holds,
-    // whatever else has changed since (a blob pruned, a rejection rule added).
-    const known = db.recordIdentity(record.key);
-    if (known) return sameOrConflict(record, known.contentHash);
-
+    // Before anything that reveals what head office holds: a device speaks only for its own keys.
     const expectedKey = `${device.installId}/${record.recordNo}/${record.version}`;
     if (record.key !== expectedKey) {
       return rejected('key_mismatch', `记录标识 ${record.key} 与本机登记信息不符（应为 ${expectedKey}），请联系技术支持`);
     }
+    // Then idempotency: a record head office already holds is answered from what it holds,
+    // whatever else has changed since (a blob pruned, a rejection rule added).
+    const known = db.recordIdentity(record.key);
+    if (known) return sameOrConflict(record, known.contentHash);
     if (record.previousKey !== null) {
       const previous = db.recordIdentity(record.previousKey);
       if (!previous || previous.branchCode !== device.branchCode) {
@@ -461,7 +463,7 @@ export async function startHqServer(options: HqServerOptions): Promise<HqServer>
         recordKey,
         decision: input.decision,
         reason: input.reason ?? null,
-        categories: input.decision === 'problem_opened' ? input.categories : [],
+        categories: input.categories ?? [],
         decidedAt: input.decidedAt ?? iso(),
       });
       if (decision.decision !== 'accepted' && !decision.reason?.trim()) throw new Error('退回或开立问题件必须写明原因');
@@ -561,7 +563,8 @@ export async function startHqServer(options: HqServerOptions): Promise<HqServer>
     }
     if (route === '/admin/decisions' && method === 'POST') {
       const b = await body(adminSchemas.decision);
-      const input = { decision: b.decision, reason: b.reason ?? '', categories: b.categories ?? [] } as DecisionInput;
+      // Shape rules (a reason for returns, categories for problems) are admin.decide's to enforce.
+      const input = { decision: b.decision, reason: b.reason ?? null, categories: b.categories ?? [] } as DecisionInput;
       if (!db.recordIdentity(b.recordKey)) throw fail('not_found', `总公司没有收到记录 ${b.recordKey}`);
       return ok({ decision: adminCall(() => admin.decide(b.recordKey, input)) });
     }
@@ -579,7 +582,7 @@ export async function startHqServer(options: HqServerOptions): Promise<HqServer>
     if (route === '/admin/devices' && method === 'GET') return ok({ devices: admin.devices(query.get('branch') ?? undefined) });
     const revoke = /^\/admin\/devices\/([^/]+)\/revoke$/.exec(route);
     if (revoke && method === 'POST') {
-      if (!admin.revokeDevice(decodeURIComponent(revoke[1] ?? ''))) throw fail('not_found', '没有这台设备，或已停用');
+      if (!admin.revokeDevice(revoke[1] ?? '')) throw fail('not_found', '没有这台设备，或已停用');
       return ok();
     }
     const blob = /^\/admin\/blobs\/([^/]+)$/.exec(route);
