@@ -26,6 +26,7 @@ import { createJobRunner } from '../jobs/job-runner';
 import { createTaskActions } from '../tasks/task-actions';
 import { createUploadService } from '../uploads/upload-service';
 import { createVisitService } from '../visits/visit-service';
+import { createSyncService, type SyncService, type SyncStep } from '../sync/sync-service';
 import { localIsoDate } from './clock';
 import { acquireDataLock } from './data-lock';
 import { APP_VERSION } from './version';
@@ -39,12 +40,19 @@ export interface AppOptions {
   /** Desktop only: the OS key store that wraps the database key (browser mode uses a key file). */
   keyVault?: KeyVault;
   env?: NodeJS.ProcessEnv;
+  /** How often to sync in the background while enrolled (0 turns it off, as tests do). */
+  autoSyncMs?: number;
+  /** Per-request timeout towards head office. */
+  syncTimeoutMs?: number;
+  /** Test-only: crash injection at the dangerous steps of an upload. */
+  syncFaultAt?: (step: SyncStep) => void;
   /** Desktop only: print the calling window to a PDF file the user picks; null if they cancel. */
   printToPdf?: (caller: unknown, suggestedName: string) => Promise<string | null>;
 }
 
 export interface VisitDeskApp {
   call: Call;
+  sync: SyncService;
   db: Database;
   dataDir: string;
   close: () => void;
@@ -99,7 +107,19 @@ export function createApp(options: AppOptions): VisitDeskApp {
   };
   const imports = createImportService({ db, uploads, jobs, calendar: () => calendar.current(), now, today, exclusive });
   const actions = createTaskActions(db, tasks, now);
-  const visits = createVisitService({ db, dataDir, templates, uploads, sealer: createSealer(key), calendar: () => calendar.current(), now, today, refreshTaskStatus: actions.refreshStatus });
+  const sealer = createSealer(key);
+  const sync = createSyncService({
+    db,
+    dataDir,
+    sealer,
+    calendar: () => calendar.current(),
+    now,
+    today,
+    log,
+    ...(options.syncTimeoutMs ? { timeoutMs: options.syncTimeoutMs } : {}),
+    ...(options.syncFaultAt ? { faultAt: options.syncFaultAt } : {}),
+  });
+  const visits = createVisitService({ db, dataDir, templates, uploads, sealer, calendar: () => calendar.current(), now, today, refreshTaskStatus: actions.refreshStatus });
 
   const scope = (ctx: CallContext) => scopeOf(db, ctx.session!);
   /** Sales reps work only on their own clients' visits; true so it chains before the service call. */
@@ -116,7 +136,7 @@ export function createApp(options: AppOptions): VisitDeskApp {
       const calendarWarnings = calendar
         .missingYears(today())
         .map((y) => `${y} 年节假日安排尚未载入：涉及该年的期限按普通周末计算，可能不准。请管理员在「设置 → 规则与日历」载入。`);
-      return { version: APP_VERSION, setupDone: branch !== null, branch, hqReachable: false, transport: options.transport, calendarWarnings, idleLockMinutes: idleLockMinutes() };
+      return { version: APP_VERSION, setupDone: branch !== null, branch, hqReachable: sync.reachable(), transport: options.transport, calendarWarnings, idleLockMinutes: idleLockMinutes() };
     },
     'setup.init': async (input) => {
       await setup.init(input);
@@ -254,6 +274,8 @@ export function createApp(options: AppOptions): VisitDeskApp {
       return db.transaction(() => {
         const v = visits.finalise(visitId);
         audit.append({ ...by(ctx), action: 'visit_finalised', objectType: 'visit', objectId: v.id, detail: v.contentHash });
+        // The transactional outbox: queued for head office in the same transaction that finalises.
+        sync.enqueue(v.id);
         return v;
       })();
     },
@@ -289,6 +311,23 @@ export function createApp(options: AppOptions): VisitDeskApp {
         return v;
       })();
     },
+    'sync.status': () => sync.status(),
+    'sync.enrol': async (input) => {
+      await sync.enrol(input);
+      return sync.status();
+    },
+    'sync.run': () => {
+      sync.start('manual');
+      return sync.status();
+    },
+    'sync.cancel': () => {
+      sync.cancel();
+      return sync.status();
+    },
+    'sync.requeue': ({ outboxId }) => {
+      sync.requeue(outboxId);
+      return sync.status();
+    },
     'print.savePdf': async ({ suggestedName }, ctx) => {
       if (!options.printToPdf) {
         throw new AppError('conflict', '浏览器模式下请使用浏览器的“打印”功能，目标打印机选择“另存为 PDF”');
@@ -306,14 +345,20 @@ export function createApp(options: AppOptions): VisitDeskApp {
     while (held && !(typeof method === 'string' && PASS_THROUGH.has(method))) await held.catch(() => undefined);
     return dispatch(method, input, meta);
   };
+  const autoSyncMs = options.autoSyncMs ?? 60_000;
+  const timer = autoSyncMs > 0 ? setInterval(() => sync.start('auto'), autoSyncMs) : null;
+  timer?.unref();
   let closed = false;
   return {
     call,
+    sync,
     db,
     dataDir,
     close: () => {
       if (closed) return;
       closed = true;
+      if (timer) clearInterval(timer);
+      sync.cancel();
       db.close();
       release();
     },

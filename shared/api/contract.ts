@@ -464,6 +464,33 @@ export interface VerifyReport {
   ok: boolean;
 }
 
+export interface SyncStatus {
+  enrolled: boolean;
+  serverUrl: string | null;
+  branchCode: string | null;
+  deviceName: string | null;
+  /** Finalised records waiting to reach head office. */
+  pending: number;
+  delivered: number;
+  /** Records head office refused, with its reason; corrected as a new version, or sent again. */
+  rejected: { outboxId: number; visitId: number; recordNo: string; version: number; code: string; message: string; at: string }[];
+  lastAttemptAt: string | null;
+  lastSuccessAt: string | null;
+  lastError: string | null;
+  /** After a failure, automatic sync waits until then ("sync now" does not). */
+  retryAt: string | null;
+  running: boolean;
+  progress: { phase: 'upload' | 'download'; done: number; total: number } | null;
+  reachable: boolean;
+}
+
+export const syncEnrolInput = z.object({
+  serverUrl: z.string({ error: '请填写总公司服务器地址' }).trim().min(1, '请填写总公司服务器地址').max(200, '地址过长'),
+  branchCode: branchCodeSchema,
+  enrolmentCode: z.string({ error: '请填写登记码' }).trim().min(6, '登记码至少 6 位').max(64, '登记码过长'),
+  deviceName: z.string().trim().max(60, '设备名称不能超过 60 个字').default(''),
+});
+
 export interface TemplateSummary {
   id: string;
   version: number;
@@ -627,6 +654,11 @@ export const contract = defineContract([
     ['manager'],
   ),
   method<VisitView>()('countersign.return', z.object({ visitId: id('面访记录'), reason: note('退回原因', 500).min(1, '请填写退回原因') }), ['manager']),
+  method<SyncStatus>()('sync.status', empty, 'signed_in'),
+  method<SyncStatus>()('sync.enrol', syncEnrolInput, ['admin']),
+  method<SyncStatus>()('sync.run', empty, 'signed_in'),
+  method<SyncStatus>()('sync.cancel', empty, 'signed_in'),
+  method<SyncStatus>()('sync.requeue', z.object({ outboxId: z.number({ error: '缺少记录编号' }).int().positive() }), ['staff', 'sales', 'manager', 'admin']),
   /** Desktop only: prints the calling window (showing a print view) to a PDF the user saves. */
   method<{ saved: boolean; path: string | null }>()(
     'print.savePdf',

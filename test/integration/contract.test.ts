@@ -34,9 +34,13 @@ describe('the dispatcher', () => {
     expect(r.error.code).toBe('invalid_input');
     expect(r.error.issues?.map((i) => i.path).sort()).toEqual(['adminPassword', 'adminUsername', 'branchCode', 'branchName']);
     expect(r.error.message).toMatch(/请填写分公司名称/);
+    const session = await app.setUp();
     for (const payload of ['a string', 42, [1, 2], { offset: -1 }, { limit: 10_000 }]) {
-      const l = await app.call('tasks.list', payload, {});
+      const l = await app.call('tasks.list', payload, { sessionToken: session });
       expect(l.ok ? 'ok' : l.error.code).toBe('invalid_input');
+      // Without a session the caller is refused before its payload is looked at.
+      const anonymous = await app.call('tasks.list', payload, {});
+      expect(anonymous.ok ? 'ok' : anonymous.error.code).toBe('unauthenticated');
     }
     // Unexpected keys on a strict input are refused, not silently passed to a service.
     const s = await app.call('app.status', { drop: 'tables' });

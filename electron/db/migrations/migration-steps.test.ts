@@ -63,4 +63,22 @@ describe('every migration steps from the one before', () => {
     expect(plan.map((p) => p.detail).join(' ')).toContain('policies_agent');
     db.close();
   });
+
+  it('011 sync: an install id, finalised records from before queued in the outbox, one row per key', () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vd-mig-'));
+    const file = path.join(dir, 'm.sqlite');
+    const v10 = openDatabase({ key: null, file, migrateTo: 10 });
+    const c = v10.prepare("INSERT INTO customers (name, created_at) VALUES ('张三', 'now')").run().lastInsertRowid;
+    const u = v10.prepare("INSERT INTO users (username, display_name, role, password_hash, created_at) VALUES ('u', 'U', 'staff', 'h', 'now')").run().lastInsertRowid;
+    const visit = v10.prepare("INSERT INTO visits (record_no, version, customer_id, kind, template_id, template_version, visitor_id, state, finalised_at, created_at, updated_at) VALUES (?, 1, ?, 'key_client', 'key_client', 1, ?, ?, 'then', 'now', 'now')");
+    visit.run('R1', c, u, 'finalised');
+    visit.run('R2', c, u, 'draft');
+    v10.close();
+    const db = openDatabase({ key: null, file, migrateTo: 11 });
+    const installId = db.prepare('SELECT install_id FROM sync_state').pluck().get() as string;
+    expect(installId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(db.prepare('SELECT record_key, state FROM outbox').all()).toEqual([{ record_key: `${installId}/R1/1`, state: 'pending' }]);
+    expect(() => db.prepare("INSERT INTO outbox (visit_id, record_key, queued_at) VALUES (2, ?, 'now')").run(`${installId}/R1/1`)).toThrow(/UNIQUE/);
+    db.close();
+  });
 });
