@@ -107,7 +107,7 @@ export function createHqClient(o: HqClientOptions) {
         // 409 carries the server's position: resume from there.
         status = await request(
           `/blobs/${sha256}?offset=${offset}&total=${bytes.length}`,
-          { method: 'PUT', headers: { 'content-type': 'application/octet-stream' }, body: chunk },
+          { method: 'PUT', headers: { 'content-type': 'application/octet-stream' }, body: new Uint8Array(chunk) },
           blobStatus,
           blobStatus,
         );

@@ -16,7 +16,7 @@ import { createHqClient, HqError, type HqClient } from './hq-client';
 import { buildSyncRecord } from './record-payload';
 
 /** Points in an upload where a crash is most dangerous; tests kill the process at each. */
-export type SyncStep = 'before_send' | 'after_send' | 'after_answer';
+export type SyncStep = 'before_send' | 'answer_received' | 'after_answer';
 
 export interface SyncDeps {
   db: Database;
@@ -138,7 +138,7 @@ export function createSyncService(deps: SyncDeps) {
       if (ready.length === 0) continue;
       deps.faultAt?.('before_send');
       const answer = await hq.sendRecords(ready.map((r) => r.record));
-      deps.faultAt?.('after_send');
+      deps.faultAt?.('answer_received');
       if (answer.results.length !== ready.length || answer.results.some((r, i) => r.key !== ready[i]!.record.key)) {
         throw new HqError('总公司服务器的应答与发送的记录对不上，本批记录将重新发送', true, 200);
       }

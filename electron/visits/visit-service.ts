@@ -203,9 +203,16 @@ export function createVisitService(deps: VisitDeps) {
     }));
     const problem = stmt(db, 'SELECT id FROM problem_cases WHERE visit_id = ?').pluck().get(id) as number | undefined;
     const cs = countersignOf(id);
-    const ret = stmt(db, 'SELECT u.display_name AS manager, r.returned_at, r.reason FROM visit_returns r JOIN users u ON u.id = r.manager_id WHERE r.visit_id = ? ORDER BY r.id DESC LIMIT 1').get(
-      r.previous_id ?? id,
-    ) as { manager: string; returned_at: string; reason: string } | undefined;
+    // A return comes from the branch manager or, through sync, from head office; the latest counts.
+    const retOf = r.previous_id ?? id;
+    const ret = stmt(
+      db,
+      `SELECT manager, returned_at, reason FROM (
+         SELECT u.display_name AS manager, r.returned_at, r.reason FROM visit_returns r JOIN users u ON u.id = r.manager_id WHERE r.visit_id = ?
+         UNION ALL
+         SELECT '总公司', d.decided_at, ifnull(d.reason, '') FROM hq_decisions d WHERE d.visit_id = ? AND d.decision = 'returned'
+       ) ORDER BY returned_at DESC LIMIT 1`,
+    ).get(retOf, retOf) as { manager: string; returned_at: string; reason: string } | undefined;
     return {
       id: r.id,
       recordNo: r.record_no,

@@ -77,6 +77,12 @@ const EXPECTED: Record<MethodName, Who> = {
   'countersign.sign': ['manager'],
   'countersign.return': ['manager'],
   'print.savePdf': 'all',
+  // Everyone sees the sync state and may press "sync now"; only an administrator enrols the PC.
+  'sync.status': 'all',
+  'sync.enrol': ['admin'],
+  'sync.run': 'all',
+  'sync.cancel': 'all',
+  'sync.requeue': ['staff', 'sales', 'manager', 'admin'],
 };
 
 const ROLES = ['staff', 'sales', 'manager', 'admin'] as const;

@@ -1,4 +1,4 @@
-import { createApp, type VisitDeskApp } from '../../electron/app/create-app';
+import { createApp, type AppOptions, type VisitDeskApp } from '../../electron/app/create-app';
 import type { MethodInput, MethodName, MethodOutput } from '../../shared/api/contract';
 import type { Envelope } from '../../shared/api/envelope';
 import { tempDir } from './temp';
@@ -14,9 +14,9 @@ export interface TestApp extends VisitDeskApp {
 export const ADMIN = { adminUsername: 'admin', adminDisplayName: '系统管理员', adminPassword: 'admin-pass-1' } as const;
 
 /** A real app over a real SQLite file in a temp folder. */
-export function startTestApp(now?: () => Date): TestApp {
+export function startTestApp(now?: () => Date, extra: Partial<AppOptions> = {}): TestApp {
   const { dir, cleanup } = tempDir();
-  const app = createApp({ dataDir: dir, transport: 'browser', log: () => {}, ...(now ? { now } : {}) });
+  const app = createApp({ dataDir: dir, transport: 'browser', log: () => {}, autoSyncMs: 0, ...(now ? { now } : {}), ...extra });
   const api: TestApp['api'] = (method, input, session) =>
     app.call(method, input, { sessionToken: session }) as Promise<Envelope<never>>;
   return {

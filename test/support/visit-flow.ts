@@ -1,3 +1,4 @@
+import type { AppOptions } from '../../electron/app/create-app';
 import type { VisitView } from '../../shared/api/contract';
 import { visibleQuestions } from '../../shared/questionnaire';
 import { ok, startTestApp, type TestApp } from './app';
@@ -6,8 +7,8 @@ import { fakeSignature } from './signature';
 export const DEMO_NOW = () => new Date('2026-11-25T09:00:00+08:00');
 
 /** A real app with the demo branch loaded and its people signed in (password demo1234). */
-export async function demoBranch(now = DEMO_NOW) {
-  const app = startTestApp(now);
+export async function demoBranch(now = DEMO_NOW, extra: Partial<AppOptions> = {}) {
+  const app = startTestApp(now, extra);
   const admin = await app.setUp();
   ok(await app.api('demo.load', {}, admin));
   const sign = async (u: string) => ok(await app.api('auth.signIn', { username: u, password: 'demo1234' })).sessionToken;
