@@ -69,7 +69,12 @@ export function createAuthService(db: Database, sessions: SessionStore, audit: A
 
     /** Changes one's own password after proving the current one (which counts toward lockout). */
     async changePassword(userId: number, current: string, next: string): Promise<void> {
-      await this.confirmPassword(userId, current);
+      try {
+        await this.confirmPassword(userId, current);
+      } catch (err) {
+        if (err instanceof AppError && err.code === 'bad_credentials') throw new AppError('bad_credentials', '当前密码不正确', [{ path: 'current', message: '当前密码不正确' }]);
+        throw err;
+      }
       if (current === next) throw new AppError('invalid_input', '新密码不能与当前密码相同', [{ path: 'next', message: '请换一个新密码' }]);
       const hash = await hashPassword(next);
       const row = byId.get(userId);

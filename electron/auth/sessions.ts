@@ -13,7 +13,7 @@ export interface Session {
 }
 
 /** Calls the renderer makes on its own (polls): they do not count as someone at the keyboard. */
-const PASSIVE = new Set(['app.status', 'auth.me', 'jobs.get']);
+const PASSIVE = new Set(['app.status', 'auth.me', 'jobs.get', 'sync.status']);
 const ALLOWED_WHILE_LOCKED = new Set(['auth.unlock', 'auth.signOut', 'app.status']);
 
 export const DEFAULT_IDLE_LOCK_MINUTES = 5;

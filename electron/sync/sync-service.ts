@@ -299,6 +299,8 @@ export function createSyncService(deps: SyncDeps) {
     } catch (err) {
       // The app closed under a running sync: nothing to record, everything stays queued.
       if (!db.open) return { ok: false, uploaded, downloaded, error: '已关闭' };
+      // A person pressed 取消: not a failure of the link, so no back-off and no error shown.
+      if (signal.aborted) return { ok: false, uploaded, downloaded, error: '已取消' };
       const e = err instanceof HqError ? err : new HqError('同步时发生内部错误，已保存的数据不受影响', true, null);
       if (!(err instanceof HqError)) deps.log(`[sync] ${(err as Error)?.name ?? 'error'}: ${(err as Error)?.message ?? ''}`.slice(0, 300));
       const failures = state().failures + 1;

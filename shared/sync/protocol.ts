@@ -114,7 +114,10 @@ export const syncRecord = z.object({
   outcome: text(40),
   /** Problem categories found (codes from the rule engine). */
   categories: z.array(text(60)).max(50),
-  /** The canonical content hash the signatures vouch for. */
+  /**
+   * The branch's stored record hash (its content and the signatures bound to it). Opaque to head
+   * office: compared only to tell a duplicate resend from a conflicting one.
+   */
   contentHash: sha256Hex,
   finalisedAt: isoInstant,
   sheet: z.record(z.string(), text(2000)),

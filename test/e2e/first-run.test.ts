@@ -36,12 +36,14 @@ describe('first run in Chromium (browser mode)', () => {
     await page.locator('#setup-confirmPassword').fill('admin-pass-1');
     await page.getByRole('button', { name: '完成设置' }).click();
 
-    // The shell: side menu sections, signed-in user, offline state.
-    for (const section of ['回访任务', '面访记录', '问题件', '主管会签', '数据同步', '统计报表', '设置']) {
-      await page.getByRole('menuitem', { name: section }).first().waitFor();
-    }
+    // The shell: an administrator's sections (landing on 设置), signed-in user, offline state.
+    await page.getByTestId('settings-page').waitFor();
+    const sections = (await page.getByRole('menuitem').allTextContents()).map((s) => s.trim());
+    expect(sections).toEqual(expect.arrayContaining(['回访任务', '设置', '账号管理', '审计']));
+    expect(sections).not.toContain('面访记录');
     await waitForText(page.getByTestId('current-user'), '系统管理员');
     await waitForText(page.getByTestId('online-state'), '离线');
+    await page.getByRole('menuitem', { name: '回访任务' }).click();
     await waitForText(page.getByTestId('task-total'), /^0$/);
 
     await page.getByRole('button', { name: '载入演示数据' }).click();
@@ -52,6 +54,7 @@ describe('first run in Chromium (browser mode)', () => {
 
     // A reload keeps the session; signing out returns to the sign-in page.
     await page.reload();
+    await page.getByRole('menuitem', { name: '回访任务' }).click();
     await waitForText(page.getByTestId('task-total'), /^200$/);
     await page.getByRole('button', { name: '退出登录' }).click();
     await page.locator('#signin-username').fill('zhangli');

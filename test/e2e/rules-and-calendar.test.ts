@@ -76,6 +76,9 @@ describe('设置 → 规则与日历 in Chromium (browser mode)', () => {
     await page.getByRole('button', { name: '登录' }).click();
     await waitForText(page.getByTestId('current-user'), '系统管理员');
 
+    // An administrator lands on 设置; the board is one click away.
+    await page.getByTestId('settings-page').waitFor();
+    await page.getByRole('menuitem', { name: '回访任务' }).click();
     if (warned?.policyNo) {
       await page.getByPlaceholder('搜索客户姓名、保单号或电话').fill(warned.policyNo);
       await page.getByPlaceholder('搜索客户姓名、保单号或电话').press('Enter');

@@ -46,11 +46,22 @@ export function setLockedListener(listener: () => void): void {
   onLocked = listener;
 }
 
+let onSessionGone: () => void = () => {};
+/**
+ * Main ended the session (the account was disabled, its role changed, the app restarted): the
+ * app store signs out here too, so the screen does not keep showing customers to nobody.
+ */
+export function setSessionGoneListener(listener: () => void): void {
+  onSessionGone = listener;
+}
+
 /** Calls one contract method over whichever transport this window has. Never throws. */
 export async function call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<Envelope<MethodOutput<M>>> {
   const bridge = window.visitdesk;
-  const result = bridge ? await bridge[method]!(input, sessionToken) : await overHttp(method, input);
+  const sent = sessionToken;
+  const result = bridge ? await bridge[method]!(input, sent) : await overHttp(method, input);
   if (!result.ok && result.error.code === 'locked') onLocked();
+  if (!result.ok && result.error.code === 'unauthenticated' && sent !== null) onSessionGone();
   return result as Envelope<MethodOutput<M>>;
 }
 

@@ -3,33 +3,52 @@ import {
   BarChartOutlined,
   CloudSyncOutlined,
   FileDoneOutlined,
+  SafetyCertificateOutlined,
   SettingOutlined,
+  TeamOutlined,
   UnorderedListOutlined,
   WarningOutlined,
 } from '@ant-design/icons';
 import { Alert, Badge, Button, Layout, Menu, Space, Typography } from 'antd';
 import { useEffect, useState, type ReactNode } from 'react';
-import { ROLE_LABELS } from '../../../shared/domain/roles';
+import { ROLE_LABELS, type Role } from '../../../shared/domain/roles';
 import type { MessageKey } from '../i18n/messages';
 import { useAppStore, useT } from '../stores/app-store';
+import { AccountsPage } from './admin/AccountsPage';
+import { AuditPage } from './admin/AuditPage';
+import { ChangePasswordModal } from './admin/PasswordModals';
 import { ComingSoon } from './ComingSoon';
 import { CountersignPage } from './countersign/CountersignPage';
 import { SettingsPage, type SettingsTab } from './settings/SettingsPage';
+import { SyncBadge } from './sync/SyncBadge';
+import { SyncPage } from './sync/SyncPage';
 import { TasksPage } from './tasks/TasksPage';
 import { VisitRecordsPage } from './visit/VisitRecordsPage';
 import { VisitWorkspace } from './visit/VisitWorkspace';
 
-type Section = 'tasks' | 'visits' | 'problems' | 'countersign' | 'sync' | 'stats' | 'settings';
+type Section = 'tasks' | 'visits' | 'problems' | 'countersign' | 'sync' | 'stats' | 'settings' | 'accounts' | 'audit';
 
-const SECTIONS: { key: Section; icon: ReactNode; label: MessageKey }[] = [
-  { key: 'tasks', icon: <UnorderedListOutlined />, label: 'menu.tasks' },
-  { key: 'visits', icon: <FileDoneOutlined />, label: 'menu.visits' },
-  { key: 'problems', icon: <WarningOutlined />, label: 'menu.problems' },
-  { key: 'countersign', icon: <AuditOutlined />, label: 'menu.countersign' },
-  { key: 'sync', icon: <CloudSyncOutlined />, label: 'menu.sync' },
-  { key: 'stats', icon: <BarChartOutlined />, label: 'menu.stats' },
-  { key: 'settings', icon: <SettingOutlined />, label: 'menu.settings' },
+/**
+ * Who sees which section. Main refuses what a role may not do whatever the menu shows; the menu
+ * only keeps people from walking into pages that would refuse them. Sales reps work their own
+ * clients' tasks and visits; an administrator runs the desk (rules, calendar, accounts, audit)
+ * and does no visits of their own.
+ */
+const SECTIONS: { key: Section; icon: ReactNode; label: MessageKey; roles: readonly Role[] }[] = [
+  { key: 'tasks', icon: <UnorderedListOutlined />, label: 'menu.tasks', roles: ['staff', 'sales', 'manager', 'admin'] },
+  { key: 'visits', icon: <FileDoneOutlined />, label: 'menu.visits', roles: ['staff', 'sales', 'manager'] },
+  { key: 'problems', icon: <WarningOutlined />, label: 'menu.problems', roles: ['staff', 'manager'] },
+  { key: 'countersign', icon: <AuditOutlined />, label: 'menu.countersign', roles: ['manager'] },
+  { key: 'sync', icon: <CloudSyncOutlined />, label: 'menu.sync', roles: ['staff', 'manager', 'admin'] },
+  { key: 'stats', icon: <BarChartOutlined />, label: 'menu.stats', roles: ['staff', 'manager'] },
+  { key: 'settings', icon: <SettingOutlined />, label: 'menu.settings', roles: ['manager', 'admin'] },
+  { key: 'accounts', icon: <TeamOutlined />, label: 'admin.menu.accounts', roles: ['admin'] },
+  // Managers run the integrity check too; the log itself is for administrators.
+  { key: 'audit', icon: <SafetyCertificateOutlined />, label: 'admin.menu.audit', roles: ['manager', 'admin'] },
 ];
+
+/** Where each role lands after signing in: an administrator's work is in 设置. */
+const DEFAULT_SECTION: Record<Role, Section> = { staff: 'tasks', sales: 'tasks', manager: 'tasks', admin: 'settings' };
 
 function useOnline(): boolean {
   const [online, setOnline] = useState(navigator.onLine);
@@ -48,8 +67,13 @@ function useOnline(): boolean {
 export function Shell() {
   const t = useT();
   const { user, status, signOut, locale, setLocale } = useAppStore();
-  const [section, setSection] = useState<Section>('tasks');
+  const role: Role = user?.role ?? 'staff';
+  const visible = SECTIONS.filter((s) => s.roles.includes(role));
+  const [chosen, setSection] = useState<Section>(DEFAULT_SECTION[role]);
+  // A section the role cannot use (e.g. after a role change) falls back to the role's own start.
+  const section = visible.some((s) => s.key === chosen) ? chosen : DEFAULT_SECTION[role];
   const [settingsTab, setSettingsTab] = useState<SettingsTab>('rules');
+  const [changingPassword, setChangingPassword] = useState(false);
   // Online means head office can be reached, not merely that the PC has a network.
   const online = useOnline() && (status?.hqReachable ?? false);
 
@@ -62,7 +86,7 @@ export function Shell() {
           mode="inline"
           selectedKeys={[section]}
           onClick={(e) => setSection(e.key as Section)}
-          items={SECTIONS.map((s) => ({ key: s.key, icon: s.icon, label: t(s.label) }))}
+          items={visible.map((s) => ({ key: s.key, icon: s.icon, label: t(s.label) }))}
         />
       </Layout.Sider>
       <Layout>
@@ -70,11 +94,15 @@ export function Shell() {
           <Typography.Text strong>{status?.branch?.name}</Typography.Text>
           <Space size="large">
             <Badge status={online ? 'success' : 'default'} text={online ? t('online') : t('offline')} data-testid="online-state" />
+            <SyncBadge />
             <span data-testid="current-user">
               {user?.displayName}（{user ? ROLE_LABELS[user.role] : ''}）
             </span>
             <Button size="small" type="text" onClick={() => setLocale(locale === 'en' ? 'zh-CN' : 'en')}>
               {t('language')}
+            </Button>
+            <Button size="small" onClick={() => setChangingPassword(true)} data-testid="change-password">
+              {t('account.changePassword')}
             </Button>
             <Button size="small" onClick={() => void signOut()}>
               {t('signOut')}
@@ -111,6 +139,12 @@ export function Shell() {
             <CountersignPage />
           ) : section === 'settings' ? (
             <SettingsPage tab={settingsTab} onTabChange={setSettingsTab} />
+          ) : section === 'accounts' ? (
+            <AccountsPage />
+          ) : section === 'audit' ? (
+            <AuditPage />
+          ) : section === 'sync' ? (
+            <SyncPage />
           ) : (
             <ComingSoon />
           )}
@@ -118,6 +152,7 @@ export function Shell() {
       </Layout>
       {/* The visit opens full screen over whichever section it was started from. */}
       <VisitWorkspace />
+      <ChangePasswordModal open={changingPassword} onClose={() => setChangingPassword(false)} />
     </Layout>
   );
 }

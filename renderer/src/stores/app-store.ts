@@ -1,7 +1,9 @@
+import { useCallback } from 'react';
 import { create } from 'zustand';
 import type { AppStatus, SessionUser } from '../../../shared/api/contract';
-import { call, setLockedListener, setSessionToken } from '../api/client';
+import { call, setLockedListener, setSessionGoneListener, setSessionToken } from '../api/client';
 import { en, zhCN, type MessageKey } from '../i18n/messages';
+import { clearSessionState } from './session';
 
 export type Locale = 'zh-CN' | 'en';
 
@@ -36,15 +38,16 @@ export const useAppStore = create<AppState>((set) => ({
     else if (me.error.code !== 'locked') set({ user: null });
   },
   signedIn: (user, token) => {
+    // Whoever signs in starts from nothing, whatever an earlier session may have left behind.
+    clearSessionState();
     setSessionToken(token);
-    set({ user });
+    set({ user, locked: false });
   },
   signOut: async () => {
-    await call('auth.signOut', {});
-    setSessionToken(null);
-    // Sign-out clears everything the renderer held about the branch's customers.
-    set({ user: null });
-    window.location.reload();
+    await endSession();
+    // The reload is the last word: whatever React, antd (toasts, confirm dialogs) or a closure
+    // may still hold of the previous person's customers goes with the page's memory.
+    reloadPage();
   },
   setLocale: (locale) => {
     localStorage.setItem('visitdesk.locale', locale);
@@ -53,9 +56,41 @@ export const useAppStore = create<AppState>((set) => ({
 }));
 
 setLockedListener(() => useAppStore.setState({ locked: true }));
+// Only while someone is signed in here: at start-up a stale token is simply not signed in (refreshStatus).
+setSessionGoneListener(() => {
+  if (useAppStore.getState().user) void useAppStore.getState().signOut();
+});
 
+/** How long sign-out waits for main to drop the session before forgetting it here anyway. */
+const SIGN_OUT_WAIT_MS = 3000;
+
+/**
+ * Everything sign-out does short of reloading the page: the screen goes to sign-in at once (the
+ * shell, its drawers and modals unmount), every session store and cache is reset, main drops the
+ * session, and the token leaves sessionStorage. Separate from signOut so that it can be tested.
+ */
+export async function endSession(): Promise<void> {
+  useAppStore.setState({ user: null, locked: false });
+  clearSessionState();
+  // The token is still set: main needs it to know which session ends.
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([call('auth.signOut', {}), new Promise((resolve) => (timer = setTimeout(resolve, SIGN_OUT_WAIT_MS)))]);
+  clearTimeout(timer);
+  setSessionToken(null);
+}
+
+let reloadPage = (): void => window.location.reload();
+/** For tests: jsdom cannot navigate. */
+export function setReloadForTests(reload: () => void): void {
+  reloadPage = reload;
+}
+
+/** The translator for the current language; the same function until the language changes (safe in effect dependencies). */
 export function useT(): (key: MessageKey, vars?: Record<string, string | number>) => string {
   const locale = useAppStore((s) => s.locale);
-  const table = locale === 'en' ? en : zhCN;
-  return (key, vars) => table[key].replace(/\{(\w+)\}/g, (_m, k: string) => String(vars?.[k] ?? ''));
+  return useCallback(
+    (key: MessageKey, vars?: Record<string, string | number>) =>
+      (locale === 'en' ? en : zhCN)[key].replace(/\{(\w+)\}/g, (_m, k: string) => String(vars?.[k] ?? '')),
+    [locale],
+  );
 }

@@ -60,7 +60,7 @@ export function CountersignModal({ open, visits, onClose }: { open: boolean; vis
       confirmLoading={busy}
       onCancel={() => onClose(false)}
       destroyOnHidden
-      maskClosable={false}
+      mask={{ closable: false }}
     >
       <div data-testid="countersign-modal">
         <Typography.Paragraph>{t('cs.modal.intro', { n: visits.length })}</Typography.Paragraph>

@@ -1,14 +1,17 @@
-import { FormOutlined } from '@ant-design/icons';
+import { FormOutlined, RollbackOutlined } from '@ant-design/icons';
 import { Alert, Button, Descriptions, Drawer, Empty, Spin, Tabs, Tag, Timeline, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useCallback, useEffect, useState } from 'react';
 import type { TaskDetail } from '../../../../shared/api/contract';
 import { TASK_KIND_LABELS, TASK_SOURCE_LABELS } from '../../../../shared/domain/tasks';
 import { call } from '../../api/client';
+import { RevealField } from '../../components/RevealField';
 import { useAppStore, useT } from '../../stores/app-store';
-import { openForTask } from '../visit/open-visit';
+import { openForTask, openVisit } from '../visit/open-visit';
+import { localTime as visitTime, returnOf, type ReturnInfo } from '../visit/visit-labels';
 import { AppointmentForm, AppointmentList } from './Appointments';
 import { AttemptForm, AttemptList, NextStepPanel } from './ContactAttempts';
+import { customerIdOf } from './customer-id';
 import { CountdownTag, StatusTag } from './TaskBadges';
 import { changeFieldLabel, channelLabel, formatYuan, productTypeLabel } from './labels';
 
@@ -38,10 +41,11 @@ export function TaskDetailDrawer({
 }) {
   const t = useT();
   const role = useAppStore((s) => s.user?.role);
-  // Who may record a visit (main checks it too); a finished task has nothing left to visit.
   const [detail, setDetail] = useState<TaskDetail | null>(null);
-  // Who may record a visit (main checks it too); a finished task has nothing left to visit.
-  const canVisit = (role === 'staff' || role === 'sales' || role === 'manager') && detail !== null && detail.task.status !== 'done';
+  const returned = useReturnedRecord(taskId, detail);
+  // Who may record a visit (main checks it too); a finished task has nothing left to visit, and a
+  // returned one is corrected on its record rather than visited again.
+  const canVisit = (role === 'staff' || role === 'sales' || role === 'manager') && detail !== null && detail.task.status !== 'done' && !returned;
   const [error, setError] = useState<string | null>(null);
   const [tab, setTab] = useState<TabKey>('facts');
 
@@ -116,6 +120,31 @@ export function TaskDetailDrawer({
                 .filter(Boolean)
                 .join(' · ')}
             </Typography.Paragraph>
+            {returned && (
+              <Alert
+                type="warning"
+                showIcon
+                icon={<RollbackOutlined />}
+                style={{ marginBottom: 12 }}
+                data-testid="task-returned"
+                title={t('return.task.title', { name: returned.info.managerName, at: visitTime(returned.info.returnedAt), recordNo: returned.recordNo })}
+                description={<span data-testid="task-return-reason">{t('return.reason', { reason: returned.info.reason })}</span>}
+                action={
+                  <Button
+                    type="primary"
+                    size="small"
+                    onClick={() => {
+                      const id = returned.draftId ?? returned.visitId;
+                      onClose();
+                      void openVisit(id);
+                    }}
+                    data-testid="task-returned-open"
+                  >
+                    {returned.draftId !== null ? t('return.task.continue') : t('return.task.open')}
+                  </Button>
+                }
+              />
+            )}
             <NextStepPanel detail={detail} onSaved={saved} />
             <Tabs
               activeKey={tab}
@@ -152,9 +181,49 @@ export function TaskDetailDrawer({
   );
 }
 
+interface ReturnedRecord {
+  visitId: number;
+  recordNo: string;
+  /** The correction already opened on it, if any. */
+  draftId: number | null;
+  info: ReturnInfo;
+}
+
+/**
+ * The task's record when a manager sent it back (退回): its visitor sees why here and goes to
+ * correct it. Only asked for while the task can hold one (a returned record leaves the task
+ * 进行中 rather than 待会签 or 已完成).
+ */
+function useReturnedRecord(taskId: number | null, detail: TaskDetail | null): ReturnedRecord | null {
+  const [found, setFound] = useState<ReturnedRecord | null>(null);
+  const status = detail?.task.id === taskId ? detail?.task.status : undefined;
+  useEffect(() => {
+    setFound(null);
+    if (taskId === null || status === undefined || status === 'done' || status === 'to_countersign' || status === 'problem') return;
+    let live = true;
+    void (async () => {
+      const list = await call('visits.list', { taskId, limit: 50 });
+      if (!live || !list.ok) return;
+      const finalised = list.value.visits.filter((v) => v.state === 'finalised').sort((a, b) => b.version - a.version)[0];
+      if (!finalised) return;
+      const v = await call('visits.get', { id: finalised.id });
+      if (!live || !v.ok) return;
+      const info = returnOf(v.value);
+      if (info?.which !== 'this') return;
+      const draft = list.value.visits.find((x) => x.state === 'draft' && x.recordNo === finalised.recordNo && x.version > finalised.version);
+      setFound({ visitId: finalised.id, recordNo: finalised.recordNo, draftId: draft?.id ?? null, info });
+    })();
+    return () => {
+      live = false;
+    };
+  }, [taskId, status]);
+  return found;
+}
+
 function Facts({ detail }: { detail: TaskDetail }) {
   const t = useT();
   const { customer, policy, task } = detail;
+  const customerId = () => customerIdOf(detail);
   const dash = (v: string | number | null | undefined) => (v === null || v === undefined || v === '' ? '—' : v);
   return (
     <div className="detail-facts">
@@ -164,8 +233,13 @@ function Facts({ detail }: { detail: TaskDetail }) {
         title={t('detail.customer')}
         items={[
           { key: 'name', label: t('detail.name'), children: customer.name },
-          { key: 'phone', label: t('detail.phone'), children: <span data-testid="detail-phone">{dash(customer.phoneMasked)}</span> },
-          { key: 'id', label: t('detail.idNumber'), children: dash(customer.idNumberMasked), span: 2 },
+          { key: 'phone', label: t('detail.phone'), children: <RevealField customerId={customerId} field="phone" masked={customer.phoneMasked} testId="detail-phone" /> },
+          {
+            key: 'id',
+            label: t('detail.idNumber'),
+            children: <RevealField customerId={customerId} field="idNumber" masked={customer.idNumberMasked} testId="detail-id-number" />,
+            span: 2,
+          },
           { key: 'address', label: t('detail.address'), children: dash(customer.address), span: 2 },
         ]}
       />

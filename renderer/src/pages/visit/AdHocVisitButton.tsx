@@ -2,6 +2,7 @@ import { PlusOutlined } from '@ant-design/icons';
 import { Alert, Button, Input, List, Modal, Typography } from 'antd';
 import { useState } from 'react';
 import { call } from '../../api/client';
+import { RevealField } from '../../components/RevealField';
 import { useT } from '../../stores/app-store';
 import { useVisitStore } from './open-visit';
 
@@ -35,6 +36,7 @@ export function AdHocVisitButton() {
         <List
           style={{ marginTop: 12 }}
           dataSource={found}
+          rowKey="id"
           locale={{ emptyText: t('visit.adhocNone') }}
           renderItem={(c) => (
             <List.Item
@@ -52,7 +54,15 @@ export function AdHocVisitButton() {
                 </Button>,
               ]}
             >
-              <List.Item.Meta title={c.name} description={`${c.phoneMasked}${c.address ? ` · ${c.address}` : ''}`} />
+              <List.Item.Meta
+                title={c.name}
+                description={
+                  <>
+                    <RevealField customerId={c.id} field="phone" masked={c.phoneMasked} testId={`adhoc-phone-${c.id}`} />
+                    {c.address ? ` · ${c.address}` : ''}
+                  </>
+                }
+              />
             </List.Item>
           )}
         />

@@ -5,6 +5,7 @@ import type { AttachmentView } from '../../../../shared/api/contract';
 import { call } from '../../api/client';
 import { uploadFile } from '../../api/upload';
 import { useT } from '../../stores/app-store';
+import { onSignOut } from '../../stores/session';
 import { useVisitStore } from './open-visit';
 import { formatSize } from './visit-labels';
 
@@ -21,7 +22,9 @@ const ACCEPT: Record<Kind, string> = {
 
 // Attachment bytes never change (they are stored under their SHA-256), so one fetch per file will do.
 const dataCache = new Map<number, Promise<{ mime: string; dataBase64: string } | string>>();
-function attachmentData(id: number) {
+// The photos are the customer's: they go at sign-out with everything else.
+onSignOut(() => dataCache.clear());
+export function attachmentData(id: number) {
   let p = dataCache.get(id);
   if (!p) {
     p = call('visits.attachment', { id }).then((r) => (r.ok ? r.value : r.error.message));

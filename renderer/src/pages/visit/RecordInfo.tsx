@@ -1,11 +1,11 @@
-import { LockOutlined } from '@ant-design/icons';
+import { LockOutlined, RollbackOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Descriptions, Form, Input, Modal, Tag } from 'antd';
 import { useEffect, useState } from 'react';
 import type { VisitSummary, VisitView } from '../../../../shared/api/contract';
 import { call } from '../../api/client';
 import { useT } from '../../stores/app-store';
 import { openVisit, useVisitStore } from './open-visit';
-import { STATE_COLORS, localTime, shortHash } from './visit-labels';
+import { STATE_COLORS, localTime, returnOf, shortHash } from './visit-labels';
 
 /** The other versions of this record (same record number), oldest first. */
 function useVersions(view: VisitView): VisitSummary[] {
@@ -42,6 +42,14 @@ export function RecordInfo() {
   const [busy, setBusy] = useState(false);
 
   const stateLabel: Record<VisitView['state'], string> = { draft: t('visit.state.draft'), finalised: t('visit.state.finalised'), superseded: t('visit.state.superseded') };
+  const returned = returnOf(view);
+
+  const startCorrecting = () => {
+    // A returned record is corrected for the manager's reason: offered as the start of the correction's.
+    setReason(returned?.which === 'this' ? t('return.correctReason', { reason: returned.reason }).slice(0, 500) : '');
+    setReasonError(null);
+    setCorrecting(true);
+  };
 
   const correct = async () => {
     if (!reason.trim()) return setReasonError(t('visit.correct.needReason'));
@@ -71,6 +79,30 @@ export function RecordInfo() {
         <Alert type="warning" showIcon title={t('visit.record.problemCase', { id: view.problemCaseId })} data-testid="problem-case-notice" style={{ marginBottom: 12 }} />
       )}
       {view.state === 'superseded' && <Alert type="info" showIcon title={t('visit.record.superseded')} style={{ marginBottom: 12 }} />}
+      {returned && (
+        <Alert
+          type={returned.which === 'this' && view.state === 'finalised' ? 'warning' : 'info'}
+          showIcon
+          icon={<RollbackOutlined />}
+          data-testid="return-notice"
+          style={{ marginBottom: 12 }}
+          title={
+            returned.which === 'previous'
+              ? t('return.notice.previous', { name: returned.managerName, version: view.version - 1 })
+              : view.state === 'finalised'
+                ? t('return.notice.this', { name: returned.managerName, at: localTime(returned.returnedAt) })
+                : t('return.notice.corrected', { name: returned.managerName, at: localTime(returned.returnedAt) })
+          }
+          description={<span data-testid="return-reason">{t('return.reason', { reason: returned.reason })}</span>}
+          action={
+            returned.which === 'this' && view.state === 'finalised' ? (
+              <Button type="primary" size="small" onClick={startCorrecting} data-testid="return-correct">
+                {t('return.correct')}
+              </Button>
+            ) : undefined
+          }
+        />
+      )}
       {view.correctionReason && (
         <Alert type="info" showIcon title={t('visit.record.correction', { version: view.version, reason: view.correctionReason })} style={{ marginBottom: 12 }} />
       )}
@@ -104,7 +136,7 @@ export function RecordInfo() {
                     </Button>
                   )}
                   {view.state === 'finalised' && (
-                    <Button size="small" onClick={() => setCorrecting(true)} data-testid="correct">
+                    <Button size="small" onClick={startCorrecting} data-testid="correct">
                       {t('visit.correct.button')}
                     </Button>
                   )}

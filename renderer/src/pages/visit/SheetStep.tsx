@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import type { VisitView } from '../../../../shared/api/contract';
 import { KEY_CLIENT_FIELDS, recordSheetDraftSchema, type SheetFieldName } from '../../../../shared/domain/visit';
 import { OUTCOME_STATUS_LABELS, categoryLabel } from '../../../../shared/outcome';
+import { RevealField } from '../../components/RevealField';
 import { useT } from '../../stores/app-store';
 import { useVisitStore } from './open-visit';
 import { SaveIndicator } from './SaveIndicator';
@@ -42,7 +43,17 @@ function SheetReadOnly({ view }: { view: VisitView }) {
       column={1}
       data-testid="sheet-readonly"
       styles={{ label: { width: 180 } }}
-      items={sheetFields(view.kind).map((f) => ({ key: f.name, label: f.label, children: <span className="pre-wrap">{view.sheet[f.name] ?? ''}</span> }))}
+      items={sheetFields(view.kind).map((f) => ({
+        key: f.name,
+        label: f.label,
+        // A finalised sheet comes with its phone masked, like everywhere else; 查看 shows the customer's in full.
+        children:
+          f.name === 'phone' ? (
+            <RevealField customerId={view.customerId} field="phone" masked={view.sheet.phone ?? ''} testId="sheet-phone" />
+          ) : (
+            <span className="pre-wrap">{view.sheet[f.name] ?? ''}</span>
+          ),
+      }))}
     />
   );
 }

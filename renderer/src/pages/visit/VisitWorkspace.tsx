@@ -1,6 +1,6 @@
 import { CloseOutlined, PrinterOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Drawer, Space, Spin, Steps, Tag, Typography } from 'antd';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { VisitView } from '../../../../shared/api/contract';
 import { TASK_KIND_LABELS } from '../../../../shared/domain/tasks';
 import { call, transport } from '../../api/client';
@@ -60,20 +60,29 @@ function Workspace({ view }: { view: VisitView }) {
   const values = useScriptValues();
   const [printing, setPrinting] = useState(false);
   const [printRequest, setPrintRequest] = useState(0);
+  // Each click prints (and is logged) once, whatever else makes the effect run again.
+  const printed = useRef(0);
   const { message } = App.useApp();
 
   useEffect(() => {
-    if (printRequest === 0) return;
+    if (printRequest === 0 || printRequest === printed.current) return;
+    printed.current = printRequest;
     // The signatures are data-URL images: wait until they are decoded so the page never prints blank boxes.
     const images = [...document.querySelectorAll<HTMLImageElement>('.visit-print-host img')];
     void Promise.all(images.map((i) => i.decode().catch(() => undefined))).then(async () => {
-      // The desktop saves a PDF itself (Electron printToPDF); a browser uses its own print dialog.
-      if (transport !== 'electron') return window.print();
+      // The desktop saves a PDF itself (Electron printToPDF, which main logs); a browser uses its
+      // own print dialog, which main cannot see: the print is reported first, and a print that
+      // cannot be logged does not happen.
+      if (transport !== 'electron') {
+        const logged = await call('audit.notePrint', { visitId: view.id });
+        if (!logged.ok) return void message.error(t('print.notLogged', { message: logged.error.message }));
+        return window.print();
+      }
       const r = await call('print.savePdf', { suggestedName: `客户回访记录表-${view.recordNo}-第${view.version}版` });
       if (!r.ok) void message.error(r.error.message);
-      else if (r.value.saved) void message.success(`已保存：${r.value.path}`);
+      else if (r.value.saved) void message.success(t('print.saved', { path: r.value.path ?? '' }));
     });
-  }, [printRequest, view.recordNo, view.version, message]);
+  }, [printRequest, view.id, view.recordNo, view.version, message, t]);
 
   const print = () => {
     setPrinting(true);

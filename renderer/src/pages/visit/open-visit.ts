@@ -1,8 +1,8 @@
-import { create } from 'zustand';
 import type { MethodInput, TaskDetail, VisitView } from '../../../../shared/api/contract';
 import type { Envelope } from '../../../../shared/api/envelope';
 import { visibleQuestions, type ProductType } from '../../../../shared/questionnaire';
 import { call } from '../../api/client';
+import { createSessionStore, onSignOut } from '../../stores/session';
 
 /**
  * The open visit (面访) — one at a time, like the paper on the customer's table. Anything in the
@@ -64,7 +64,7 @@ let queue: Promise<unknown> = Promise.resolve();
 // Guards against a slow open landing after another record was opened.
 let openSeq = 0;
 
-export const useVisitStore = create<VisitState>((set, get) => {
+export const useVisitStore = createSessionStore<VisitState>((set, get) => {
   async function load(fetch: () => Promise<Envelope<VisitView>>): Promise<void> {
     const seq = ++openSeq;
     set({ open: true, loading: true, loadError: null, view: null, detail: null, save: { state: 'idle' } });
@@ -117,6 +117,12 @@ export const useVisitStore = create<VisitState>((set, get) => {
       return next;
     },
   };
+});
+
+// Sign-out: a record still loading or saving for the previous person must not land in the reset store.
+onSignOut(() => {
+  openSeq++;
+  queue = Promise.resolve();
 });
 
 /** Opens the visit of a task: resumes its draft if there is one, else starts it. For the task board. */

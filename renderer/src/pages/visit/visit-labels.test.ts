@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TaskDetail, VisitView } from '../../../../shared/api/contract';
 import { NEW_POLICY_V1, renderQuestionText } from '../../../../shared/questionnaire';
-import { describeRespondent, placeholderValues, questionsOf, stepOfIssue } from './visit-labels';
+import { describeRespondent, placeholderValues, questionsOf, returnOf, stepOfIssue } from './visit-labels';
 
 const view = {
   kind: 'new_policy',
@@ -41,5 +41,17 @@ describe('the visit screen helpers', () => {
     expect(
       describeRespondent({ kind: 'family_member', name: '李燕琳', relationship: 'spouse', reason: 'hearing', authorisation: 'written' }, '罗芳伟'),
     ).toBe('李燕琳（投保人配偶，经授权代答：听力较差；投保人书面授权）');
+  });
+
+  it('tells a return of this version from the return a correction answers', () => {
+    const returned = { managerName: '刘洋', returnedAt: '2026-11-25T03:00:00.000Z', reason: '受访人职务未填' };
+    // The first version, sent back: it is the one to correct.
+    expect(returnOf({ returned, previousId: null, state: 'finalised', finalisedAt: '2026-11-25T02:00:00.000Z' })?.which).toBe('this');
+    // Its correction carries the reason it corrects, as a draft and once finalised.
+    expect(returnOf({ returned, previousId: 11, state: 'draft', finalisedAt: null })?.which).toBe('previous');
+    expect(returnOf({ returned, previousId: 11, state: 'finalised', finalisedAt: '2026-11-25T04:00:00.000Z' })?.which).toBe('previous');
+    // A correction returned in its turn (after it was finalised).
+    expect(returnOf({ returned: { ...returned, returnedAt: '2026-11-25T05:00:00.000Z' }, previousId: 11, state: 'finalised', finalisedAt: '2026-11-25T04:00:00.000Z' })?.which).toBe('this');
+    expect(returnOf({ returned: null, previousId: null, state: 'finalised', finalisedAt: '2026-11-25T02:00:00.000Z' })).toBeNull();
   });
 });

@@ -105,3 +105,22 @@ export function stepOfIssue(v: VisitView, issue: FieldIssue): { step: VisitStep;
 }
 
 export const ANSWER_ORDER: Answer[] = ['yes', 'no', 'unclear'];
+
+export interface ReturnInfo {
+  managerName: string;
+  returnedAt: string;
+  reason: string;
+  /** 'this': this version was sent back and waits for its correction; 'previous': this version corrects a returned one. */
+  which: 'this' | 'previous';
+}
+
+/**
+ * What a manager's return (退回) means for the version on screen. Main reports the latest return
+ * of the version, or for a correction the return of the version it corrects; a first version's
+ * return is its own, and a return made after this version was finalised can only be its own.
+ */
+export function returnOf(v: Pick<VisitView, 'returned' | 'previousId' | 'state' | 'finalisedAt'>): ReturnInfo | null {
+  if (!v.returned) return null;
+  const own = v.previousId === null || (v.state !== 'draft' && v.finalisedAt !== null && dayjs(v.returned.returnedAt).isAfter(dayjs(v.finalisedAt)));
+  return { ...v.returned, which: own ? 'this' : 'previous' };
+}
