@@ -9,6 +9,7 @@ import type { WorkCalendar } from '../../shared/calendar';
 import { computeDeadline } from '../../shared/rules';
 import { MAX_BATCH_BYTES, MAX_BATCH_RECORDS, type SyncChange, type SyncDecision, type SyncRecord, type SyncTask } from '../../shared/sync/protocol';
 import type { Sealer } from '../files/sealed-file';
+import { stmt } from '../db/statements';
 import { createImportWriter } from '../import/import-writer';
 import type { NormalizedRow } from '../import/types';
 import { recomputeDeadlines } from '../tasks/deadlines';
@@ -63,7 +64,7 @@ const REACHABLE_FOR_MS = 10 * 60_000;
 export function createSyncService(deps: SyncDeps) {
   const { db, now } = deps;
   const random = deps.random ?? Math.random;
-  const state = () => db.prepare('SELECT * FROM sync_state WHERE id = 1').get() as StateRow;
+  const state = () => stmt(db, 'SELECT * FROM sync_state WHERE id = 1').get() as StateRow;
   let running: { controller: AbortController; done: Promise<void> } | null = null;
   let progress: SyncStatus['progress'] = null;
 
@@ -105,18 +106,18 @@ export function createSyncService(deps: SyncDeps) {
     let afterId = 0;
     progress = { phase: 'upload', done, total };
     for (;;) {
-      const rows = db
-        .prepare("SELECT id, visit_id, record_key FROM outbox WHERE state = 'pending' AND id > ? ORDER BY id LIMIT ?")
+      const rows = stmt(db, "SELECT id, visit_id, record_key FROM outbox WHERE state = 'pending' AND id > ? ORDER BY id LIMIT ?")
         .all(afterId, MAX_BATCH_RECORDS) as { id: number; visit_id: number; record_key: string }[];
       if (rows.length === 0) return done;
       // Split by size as well as by count: three signatures can make a record large.
-      const batch: { row: (typeof rows)[number]; record: SyncRecord }[] = [];
+      const batch: { row: (typeof rows)[number]; record: SyncRecord; json: string }[] = [];
       let bytes = 0;
       for (const row of rows) {
         const record = buildSyncRecord(db, row.visit_id, row.record_key, s.install_id);
-        const size = Buffer.byteLength(JSON.stringify(record));
+        const json = JSON.stringify(record);
+        const size = Buffer.byteLength(json);
         if (batch.length > 0 && bytes + size > MAX_BATCH_BYTES * 0.9) break;
-        batch.push({ row, record });
+        batch.push({ row, record, json });
         bytes += size;
       }
       afterId = batch[batch.length - 1]!.row.id;
@@ -137,7 +138,7 @@ export function createSyncService(deps: SyncDeps) {
       }
       if (ready.length === 0) continue;
       deps.faultAt?.('before_send');
-      const answer = await hq.sendRecords(ready.map((r) => r.record));
+      const answer = await hq.sendRecordsJson(ready.map((r) => r.json));
       deps.faultAt?.('answer_received');
       if (answer.results.length !== ready.length || answer.results.some((r, i) => r.key !== ready[i]!.record.key)) {
         throw new HqError('总公司服务器的应答与发送的记录对不上，本批记录将重新发送', true, 200);
@@ -148,7 +149,7 @@ export function createSyncService(deps: SyncDeps) {
         answer.results.forEach((r, i) => {
           const id = ready[i]!.row.id;
           if (r.status === 'accepted' || r.status === 'duplicate') {
-            db.prepare("UPDATE outbox SET state = 'delivered', answer = ?, attempts = attempts + 1, last_attempt_at = ?, delivered_at = ?, error_code = NULL, error_message = NULL WHERE id = ?").run(
+            stmt(db, "UPDATE outbox SET state = 'delivered', answer = ?, attempts = attempts + 1, last_attempt_at = ?, delivered_at = ?, error_code = NULL, error_message = NULL WHERE id = ?").run(
               r.status,
               at,
               at,

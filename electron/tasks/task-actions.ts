@@ -102,7 +102,7 @@ export function createTaskActions(db: Database, tasks: TaskService, now: () => D
       deadlineSource: t.deadline_source as string | null,
       problemDescription: t.problem_description as string | null,
       unableReason: t.unable_reason as string | null,
-      customer: { name: t.name as string, phoneMasked: maskPhone(t.phone as string | null), idNumberMasked: maskIdNumber(t.id_number as string | null), address: t.address as string | null },
+      customer: { id: t.customer_id as number, name: t.name as string, phoneMasked: maskPhone(t.phone as string | null), idNumberMasked: maskIdNumber(t.id_number as string | null), address: t.address as string | null },
       policy: t.policy_no
         ? {
             policyNo: t.policy_no as string,

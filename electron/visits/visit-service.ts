@@ -203,16 +203,18 @@ export function createVisitService(deps: VisitDeps) {
     }));
     const problem = stmt(db, 'SELECT id FROM problem_cases WHERE visit_id = ?').pluck().get(id) as number | undefined;
     const cs = countersignOf(id);
-    // A return comes from the branch manager or, through sync, from head office; the latest counts.
-    const retOf = r.previous_id ?? id;
-    const ret = stmt(
-      db,
-      `SELECT manager, returned_at, reason FROM (
-         SELECT u.display_name AS manager, r.returned_at, r.reason FROM visit_returns r JOIN users u ON u.id = r.manager_id WHERE r.visit_id = ?
-         UNION ALL
-         SELECT '总公司', d.decided_at, ifnull(d.reason, '') FROM hq_decisions d WHERE d.visit_id = ? AND d.decision = 'returned'
-       ) ORDER BY returned_at DESC LIMIT 1`,
-    ).get(retOf, retOf) as { manager: string; returned_at: string; reason: string } | undefined;
+    // A return comes from the branch manager or, through sync, from head office; the latest
+    // counts. This version's own return first, else the one of the version it corrects.
+    const returnOf = (visitId: number) =>
+      stmt(
+        db,
+        `SELECT manager, returned_at, reason, by FROM (
+           SELECT u.display_name AS manager, r.returned_at, r.reason, 'manager' AS by FROM visit_returns r JOIN users u ON u.id = r.manager_id WHERE r.visit_id = ?
+           UNION ALL
+           SELECT '总公司', d.decided_at, ifnull(d.reason, ''), 'head_office' FROM hq_decisions d WHERE d.visit_id = ? AND d.decision = 'returned'
+         ) ORDER BY returned_at DESC LIMIT 1`,
+      ).get(visitId, visitId) as { manager: string; returned_at: string; reason: string; by: 'manager' | 'head_office' } | undefined;
+    const ret = returnOf(id) ?? (r.previous_id ? returnOf(r.previous_id) : undefined);
     return {
       id: r.id,
       recordNo: r.record_no,
@@ -240,7 +242,7 @@ export function createVisitService(deps: VisitDeps) {
       tampered: tamperCheck(r, hash),
       problemCaseId: problem ?? null,
       countersign: cs ? { managerName: cs.manager, signedAt: cs.signed_at, png: `data:image/png;base64,${cs.png.toString('base64')}` } : null,
-      returned: ret ? { managerName: ret.manager, returnedAt: ret.returned_at, reason: ret.reason } : null,
+      returned: ret ? { managerName: ret.manager, returnedAt: ret.returned_at, reason: ret.reason, by: ret.by } : null,
       blockers: r.state === 'draft' ? blockersOf(r, outcome, hash) : [],
     };
   }
@@ -249,7 +251,11 @@ export function createVisitService(deps: VisitDeps) {
     const total = db.prepare(`SELECT count(*) FROM visits v WHERE ${where}`).pluck().get(...params) as number;
     const rows = db
       .prepare(
-        `SELECT v.id, v.record_no, v.version, v.state, v.sheet_customer_name, v.sheet_policy_no, v.kind, u.display_name, v.visited_at, v.outcome, v.finalised_at
+        `SELECT v.id, v.record_no, v.version, v.state, v.sheet_customer_name, v.sheet_policy_no, v.kind, u.display_name, v.visited_at, v.outcome, v.finalised_at,
+           -- A finalised version that was returned and not yet corrected (a correction supersedes it).
+           CASE WHEN v.state = 'finalised' THEN coalesce(
+             (SELECT r.reason FROM visit_returns r WHERE r.visit_id = v.id ORDER BY r.id DESC LIMIT 1),
+             (SELECT ifnull(d.reason, '') FROM hq_decisions d WHERE d.visit_id = v.id AND d.decision = 'returned' ORDER BY d.id DESC LIMIT 1)) END AS return_reason
          FROM visits v JOIN users u ON u.id = v.visitor_id WHERE ${where} ORDER BY ${order} LIMIT ? OFFSET ?`,
       )
       .all(...params, page.limit, page.offset) as Record<string, string | number | null>[];
@@ -262,6 +268,7 @@ export function createVisitService(deps: VisitDeps) {
         // A draft has no frozen outcome yet.
         outcome: (x.outcome as Outcome['status'] | null) ?? 'incomplete',
         finalisedAt: x.finalised_at as string | null,
+        returnReason: x.return_reason as string | null,
       })),
     };
   }

@@ -325,7 +325,7 @@ export interface TaskDetail {
   deadlineSource: string | null;
   problemDescription: string | null;
   unableReason: string | null;
-  customer: { name: string; phoneMasked: string; idNumberMasked: string; address: string | null };
+  customer: { id: number; name: string; phoneMasked: string; idNumberMasked: string; address: string | null };
   policy: {
     policyNo: string;
     productName: string;
@@ -403,7 +403,7 @@ export interface VisitView {
   problemCaseId: number | null;
   countersign: { managerName: string; signedAt: string; png: string } | null;
   /** The latest return by a manager, shown to the staff member who corrects it. */
-  returned: { managerName: string; returnedAt: string; reason: string } | null;
+  returned: { managerName: string; returnedAt: string; reason: string; by: 'manager' | 'head_office' } | null;
   /** What still blocks finalising, in Chinese, with the field or question it concerns. */
   blockers: FieldIssue[];
 }
@@ -420,6 +420,8 @@ export interface VisitSummary {
   visitedAt: string | null;
   outcome: Outcome['status'];
   finalisedAt: string | null;
+  /** The reason of a return (by the manager or head office) not yet corrected. */
+  returnReason: string | null;
 }
 
 export interface UserSummary {

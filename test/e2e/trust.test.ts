@@ -33,7 +33,6 @@ afterAll(async () => {
 
 async function newPage(): Promise<{ page: Page; errors: string[] }> {
   const page = await browser.newPage({ locale: 'zh-CN', viewport: { width: 1360, height: 820 } });
-  page.on('response', (r) => { if (r.status() >= 400) console.log('DEBUG', r.status(), r.url(), r.request().postData()?.slice(0, 200)); });
   return { page, errors: watchForErrors(page) };
 }
 

@@ -8,10 +8,9 @@ import { call } from '../../api/client';
 import { RevealField } from '../../components/RevealField';
 import { useAppStore, useT } from '../../stores/app-store';
 import { openForTask, openVisit } from '../visit/open-visit';
-import { localTime as visitTime, returnOf, type ReturnInfo } from '../visit/visit-labels';
+import { localTime as visitTime, returnOf, returnedBy, type ReturnInfo } from '../visit/visit-labels';
 import { AppointmentForm, AppointmentList } from './Appointments';
 import { AttemptForm, AttemptList, NextStepPanel } from './ContactAttempts';
-import { customerIdOf } from './customer-id';
 import { CountdownTag, StatusTag } from './TaskBadges';
 import { changeFieldLabel, channelLabel, formatYuan, productTypeLabel } from './labels';
 
@@ -127,7 +126,7 @@ export function TaskDetailDrawer({
                 icon={<RollbackOutlined />}
                 style={{ marginBottom: 12 }}
                 data-testid="task-returned"
-                title={t('return.task.title', { name: returned.info.managerName, at: visitTime(returned.info.returnedAt), recordNo: returned.recordNo })}
+                title={t('return.task.title', { name: returnedBy(t, returned.info), at: visitTime(returned.info.returnedAt), recordNo: returned.recordNo })}
                 description={<span data-testid="task-return-reason">{t('return.reason', { reason: returned.info.reason })}</span>}
                 action={
                   <Button
@@ -223,7 +222,7 @@ function useReturnedRecord(taskId: number | null, detail: TaskDetail | null): Re
 function Facts({ detail }: { detail: TaskDetail }) {
   const t = useT();
   const { customer, policy, task } = detail;
-  const customerId = () => customerIdOf(detail);
+  const customerId = customer.id;
   const dash = (v: string | number | null | undefined) => (v === null || v === undefined || v === '' ? '—' : v);
   return (
     <div className="detail-facts">

@@ -5,7 +5,7 @@ import type { VisitSummary, VisitView } from '../../../../shared/api/contract';
 import { call } from '../../api/client';
 import { useT } from '../../stores/app-store';
 import { openVisit, useVisitStore } from './open-visit';
-import { STATE_COLORS, localTime, returnOf, shortHash } from './visit-labels';
+import { STATE_COLORS, localTime, returnOf, returnedBy, shortHash } from './visit-labels';
 
 /** The other versions of this record (same record number), oldest first. */
 function useVersions(view: VisitView): VisitSummary[] {
@@ -88,10 +88,10 @@ export function RecordInfo() {
           style={{ marginBottom: 12 }}
           title={
             returned.which === 'previous'
-              ? t('return.notice.previous', { name: returned.managerName, version: view.version - 1 })
+              ? t('return.notice.previous', { name: returnedBy(t, returned), version: view.version - 1 })
               : view.state === 'finalised'
-                ? t('return.notice.this', { name: returned.managerName, at: localTime(returned.returnedAt) })
-                : t('return.notice.corrected', { name: returned.managerName, at: localTime(returned.returnedAt) })
+                ? t('return.notice.this', { name: returnedBy(t, returned), at: localTime(returned.returnedAt) })
+                : t('return.notice.corrected', { name: returnedBy(t, returned), at: localTime(returned.returnedAt) })
           }
           description={<span data-testid="return-reason">{t('return.reason', { reason: returned.reason })}</span>}
           action={

@@ -3,6 +3,7 @@ import { Button, Space } from 'antd';
 import { createPortal } from 'react-dom';
 import type { SignatureView, VisitView } from '../../../../shared/api/contract';
 import { KEY_CLIENT_FIELDS, RECORD_SHEET_FIELDS, type SheetFieldName } from '../../../../shared/domain/visit';
+import { maskPhone } from '../../../../shared/domain/masking';
 import { TASK_KIND_LABELS } from '../../../../shared/domain/tasks';
 import { ANSWER_LABELS, OUTCOME_STATUS_LABELS, categoryLabel } from '../../../../shared/outcome';
 import { renderQuestionText, type PlaceholderKey } from '../../../../shared/questionnaire';
@@ -56,7 +57,9 @@ export function VisitPrint({
   onClose: () => void;
 }) {
   const t = useT();
-  const s = view.sheet;
+  // Paper is masked like the screen: a finalised sheet comes masked from main; a draft's number
+  // (kept in full for typing) is masked here.
+  const s = view.state === 'draft' && view.sheet.phone ? { ...view.sheet, phone: maskPhone(view.sheet.phone) } : view.sheet;
   const customer = view.signatures.find((x) => x.role === 'customer');
   const staff = view.signatures.find((x) => x.role === 'staff');
   const customerCaption = view.respondent?.kind === 'family_member' ? t('print.familySign') : t('print.customerSign');

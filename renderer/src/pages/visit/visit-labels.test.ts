@@ -44,7 +44,7 @@ describe('the visit screen helpers', () => {
   });
 
   it('tells a return of this version from the return a correction answers', () => {
-    const returned = { managerName: '刘洋', returnedAt: '2026-11-25T03:00:00.000Z', reason: '受访人职务未填' };
+    const returned = { managerName: '刘洋', returnedAt: '2026-11-25T03:00:00.000Z', reason: '受访人职务未填', by: 'manager' as const };
     // The first version, sent back: it is the one to correct.
     expect(returnOf({ returned, previousId: null, state: 'finalised', finalisedAt: '2026-11-25T02:00:00.000Z' })?.which).toBe('this');
     // Its correction carries the reason it corrects, as a draft and once finalised.

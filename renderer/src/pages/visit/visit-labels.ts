@@ -11,6 +11,7 @@ import {
   type Respondent,
 } from '../../../../shared/outcome';
 import { visibleQuestions, type PlaceholderKey, type ProductType, type Question } from '../../../../shared/questionnaire';
+import type { MessageKey } from '../../i18n/messages';
 import type { VisitStep } from './open-visit';
 
 export const labelOf = <C extends string>(list: readonly { code: C; label: string }[], code: C | null | undefined): string =>
@@ -110,8 +111,14 @@ export interface ReturnInfo {
   managerName: string;
   returnedAt: string;
   reason: string;
+  by: 'manager' | 'head_office';
   /** 'this': this version was sent back and waits for its correction; 'previous': this version corrects a returned one. */
   which: 'this' | 'previous';
+}
+
+/** Who sent a record back, as a sentence needs it: 「主管刘洋」 or 「总公司」. */
+export function returnedBy(t: (key: MessageKey, params?: Record<string, string | number>) => string, r: Pick<ReturnInfo, 'managerName' | 'by'>): string {
+  return r.by === 'head_office' ? t('return.by.hq') : t('return.by.manager', { name: r.managerName });
 }
 
 /**
