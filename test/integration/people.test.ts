@@ -127,6 +127,7 @@ describe('masking and reveal', () => {
     };
     expect(JSON.stringify(detail)).not.toContain(c.phone);
     expect(detail.customer.phoneMasked).toMatch(/^1\d{2}\*{4}\d{4}$/);
+    expect(detail.customer.id).toBe(c.id);
 
     expect(message(await app.api('customers.reveal', { customerId: c.id, field: 'phone', reason: '' }, staff))).toContain('查看原因');
     expect(code(await app.api('customers.reveal', { customerId: c.id, field: 'phone', reason: '核实客户身份' }, admin))).toBe('forbidden');
