@@ -17,6 +17,7 @@ import { createTaskService } from '../tasks/task-service';
 import type { Respondent } from '../../shared/outcome';
 import { COUNTING_RULE_DESCRIPTION, RULES_IN_FORCE, computeDeadline } from '../../shared/rules';
 import { createCalendarService } from '../calendar/calendar-service';
+import { createExportService } from '../exports/export-service';
 import { createSealer } from '../files/sealed-file';
 import { decodeBase64File } from '../files/file-kind';
 import { createTemplateService } from '../questionnaire/template-service';
@@ -121,6 +122,12 @@ export function createApp(options: AppOptions): VisitDeskApp {
   });
   const visits = createVisitService({ db, dataDir, templates, uploads, sealer, calendar: () => calendar.current(), now, today, refreshTaskStatus: actions.refreshStatus });
 
+  const exportsSvc = createExportService({
+    dataDir,
+    jobs,
+    audit,
+    username: (id) => (db.prepare('SELECT username FROM users WHERE id = ?').pluck().get(id) as string | undefined) ?? null,
+  });
   const scope = (ctx: CallContext) => scopeOf(db, ctx.session!);
   /** Sales reps work only on their own clients' visits; true so it chains before the service call. */
   const inVisit = (ctx: CallContext, visitId: number): true => {
@@ -311,6 +318,8 @@ export function createApp(options: AppOptions): VisitDeskApp {
         return v;
       })();
     },
+    'exports.result': ({ jobId }, ctx) => jobs.result(jobId, userId(ctx)),
+    'exports.read': ({ exportId, offset }, ctx) => exportsSvc.read(exportId, offset, userId(ctx)),
     'sync.status': () => sync.status(),
     'sync.enrol': async (input) => {
       await sync.enrol(input);

@@ -661,6 +661,14 @@ export const contract = defineContract([
   method<SyncStatus>()('sync.run', empty, 'signed_in'),
   method<SyncStatus>()('sync.cancel', empty, 'signed_in'),
   method<SyncStatus>()('sync.requeue', z.object({ outboxId: z.number({ error: '缺少记录编号' }).int().positive() }), ['staff', 'sales', 'manager', 'admin']),
+  /** A finished export (started by its domain's `…export` method, which returns a job id). */
+  method<{ exportId: string; fileName: string; size: number; rows: number }>()('exports.result', z.object({ jobId: uuid('后台任务编号') }), 'signed_in'),
+  /** Reads a finished export in chunks, for the renderer to save where the user chooses. */
+  method<{ dataBase64: string; size: number; done: boolean }>()(
+    'exports.read',
+    z.object({ exportId: uuid('导出编号'), offset: z.number().int().min(0) }),
+    'signed_in',
+  ),
   /** Desktop only: prints the calling window (showing a print view) to a PDF the user saves. */
   method<{ saved: boolean; path: string | null }>()(
     'print.savePdf',

@@ -77,6 +77,8 @@ const EXPECTED: Record<MethodName, Who> = {
   'countersign.sign': ['manager'],
   'countersign.return': ['manager'],
   'print.savePdf': 'all',
+  'exports.result': 'all',
+  'exports.read': 'all',
   // Everyone sees the sync state and may press "sync now"; only an administrator enrols the PC.
   'sync.status': 'all',
   'sync.enrol': ['admin'],
