@@ -24,6 +24,19 @@ const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
 
 export const DATABASE_FILE_NAME = 'visitdesk.sqlite';
 
+/** Whether a database file starts with stock SQLite's header; null when it is missing or empty. */
+export function hasPlainSqliteHeader(file: string): boolean | null {
+  if (!fs.existsSync(file) || fs.statSync(file).size === 0) return null;
+  const head = Buffer.alloc(SQLITE_HEADER.length);
+  const fd = fs.openSync(file, 'r');
+  try {
+    fs.readSync(fd, head, 0, head.length, 0);
+  } finally {
+    fs.closeSync(fd);
+  }
+  return head.equals(SQLITE_HEADER);
+}
+
 /** Makes sure the folder exists and can be written, by really writing to it (root ignores modes). */
 export function ensureWritableFolder(dir: string): void {
   const probe = path.join(dir, `.write-test-${process.pid}`);
@@ -62,17 +75,10 @@ export function openDatabase(options: OpenOptions): Database {
 
   let plaintext = false;
   if (fs.existsSync(file)) {
-    const stat = fs.statSync(file);
-    if (!stat.isFile()) throw corrupt(file, '不是普通文件');
-    if (stat.size > 0) {
-      const head = Buffer.alloc(SQLITE_HEADER.length);
-      const fd = fs.openSync(file, 'r');
-      try {
-        fs.readSync(fd, head, 0, head.length, 0);
-      } finally {
-        fs.closeSync(fd);
-      }
-      plaintext = head.equals(SQLITE_HEADER);
+    if (!fs.statSync(file).isFile()) throw corrupt(file, '不是普通文件');
+    const plain = hasPlainSqliteHeader(file);
+    if (plain !== null) {
+      plaintext = plain;
       // Without a key only a plain SQLite file can be ours; with one, a foreign header is what
       // encryption looks like, and the key check below tells a wrong key from a good one.
       if (!plaintext && !options.key) throw corrupt(file, '文件头不正确');

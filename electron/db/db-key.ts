@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { hasPlainSqliteHeader } from './database';
 import { StorageError } from './storage-error';
 
 /** 256-bit key, used raw (no passphrase KDF: it is random, and opening stays instant). */
 export const KEY_BYTES = 32;
 const KEY_HEX = /^[0-9a-fA-F]{64}$/;
-const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
 
 /**
  * The operating system's key store (Electron safeStorage: DPAPI on Windows, libsecret/kwallet on
@@ -50,17 +50,7 @@ function parseHex(text: string, where: string): Buffer {
 }
 
 /** A database that already holds data, encrypted: creating a new key for it would only hide it. */
-function holdsEncryptedData(file: string): boolean {
-  if (!fs.existsSync(file) || fs.statSync(file).size === 0) return false;
-  const head = Buffer.alloc(SQLITE_HEADER.length);
-  const fd = fs.openSync(file, 'r');
-  try {
-    fs.readSync(fd, head, 0, head.length, 0);
-  } finally {
-    fs.closeSync(fd);
-  }
-  return !head.equals(SQLITE_HEADER);
-}
+const holdsEncryptedData = (file: string) => hasPlainSqliteHeader(file) === false;
 
 function missing(databaseFile: string, looked: string): StorageError {
   return new StorageError(

@@ -4,10 +4,9 @@ import zlib from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SyncStatus, VisitView } from '../../shared/api/contract';
-import { visibleQuestions } from '../../shared/questionnaire';
 import { startHqServer, type HqServer } from '../hq/hq-server';
 import { bridgeApi, setUpDemoBranch, launchChromium, startBrowserMode, waitForText, watchForErrors, type RunningApp } from '../support/browser-mode';
-import { fakeSignature } from '../support/signature';
+import { finaliseThrough } from '../support/visit-flow';
 import { tempDir } from '../support/temp';
 
 /** The branch code setUpDemoBranch gives the branch, so head office must know it by the same. */
@@ -63,19 +62,11 @@ function pngDataUrl(seed: number): string {
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 const pngBytes = (dataUrl: string) => Buffer.from(dataUrl.slice(dataUrl.indexOf(',') + 1), 'base64');
 
-/** A complete, successful visit on an open task finalised by `session` (as test/e2e/countersign.test.ts builds it). */
+/** A complete, successful visit on an open task finalised by `session`, with two distinct signature images. */
 async function finalisedVisit(session: string, seed: number): Promise<VisitView> {
   const { rows } = await api('tasks.list', { kind: 'new_policy', limit: 50 }, session);
   const task = rows.find((r) => r.status !== 'done' && r.status !== 'problem')!;
-  let v = await api('visits.start', { taskId: task.id }, session);
-  v = await api('visits.setup', { visitId: v.id, respondent: { kind: 'in_person' }, placeKind: 'home', visitedAt: '2026-11-25 08:30' }, session);
-  for (const q of visibleQuestions(v.template, (v.productType ?? undefined) as never)) {
-    v = await api('visits.answer', { visitId: v.id, questionId: q.id, stage: 'first', answer: q.expected }, session);
-  }
-  v = await api('visits.saveSheet', { visitId: v.id, sheet: { interviewee: '投保人本人', summary: '逐项确认' } }, session);
-  v = await api('visits.sign', { visitId: v.id, role: 'customer', ...fakeSignature('客户'), png: pngDataUrl(seed) }, session);
-  v = await api('visits.sign', { visitId: v.id, role: 'staff', ...fakeSignature('回访人'), png: pngDataUrl(seed + 1) }, session);
-  return api('visits.finalise', { visitId: v.id }, session);
+  return finaliseThrough(api, session, task.id, new Date(), { customer: pngDataUrl(seed), staff: pngDataUrl(seed + 1) });
 }
 
 /** Waits until main has finished the sync run it is on (the page polls too; this is the test's own view). */

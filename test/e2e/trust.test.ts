@@ -2,9 +2,8 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEntryView, VisitView } from '../../shared/api/contract';
-import { visibleQuestions } from '../../shared/questionnaire';
 import { bridgeApi, setUpDemoBranch, launchChromium, startBrowserMode, waitForText, watchForErrors, type RunningApp } from '../support/browser-mode';
-import { fakeSignature } from '../support/signature';
+import { finaliseThrough } from '../support/visit-flow';
 
 let app: RunningApp;
 const api: ReturnType<typeof bridgeApi> = (method, input, session) => bridgeApi(app)(method, input, session);
@@ -54,18 +53,9 @@ async function wholeAuditLog(): Promise<AuditEntryView[]> {
   }
 }
 
-/** A complete, successful visit finalised by `session`, as test/e2e/countersign.test.ts builds it. */
 async function finalisedVisit(session: string, offset: number): Promise<VisitView> {
   const taskId = (await api('tasks.list', { kind: 'new_policy', offset, limit: 1 }, session)).rows[0]!.id;
-  let v = await api('visits.start', { taskId }, session);
-  v = await api('visits.setup', { visitId: v.id, respondent: { kind: 'in_person' }, placeKind: 'home', visitedAt: '2026-11-25 08:30' }, session);
-  for (const q of visibleQuestions(v.template, (v.productType ?? undefined) as never)) {
-    v = await api('visits.answer', { visitId: v.id, questionId: q.id, stage: 'first', answer: q.expected }, session);
-  }
-  v = await api('visits.saveSheet', { visitId: v.id, sheet: { interviewee: '投保人本人', summary: '逐项确认' } }, session);
-  v = await api('visits.sign', { visitId: v.id, role: 'customer', ...fakeSignature('客户') }, session);
-  v = await api('visits.sign', { visitId: v.id, role: 'staff', ...fakeSignature('回访人') }, session);
-  return api('visits.finalise', { visitId: v.id }, session);
+  return finaliseThrough(api, session, taskId);
 }
 
 const MASKED_PHONE = /^1\d{2}\*{4}\d{4}$/;

@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { visibleQuestions } from '../../shared/questionnaire';
 import { bridgeApi, startBrowserMode, type RunningApp } from '../support/browser-mode';
 import { tempDir } from '../support/temp';
+import { visitedAtBefore } from '../support/visit-flow';
 
 const data = tempDir('vd-crash-');
 afterAll(() => data.cleanup());
@@ -15,7 +16,7 @@ describe('a power cut in the middle of a visit', () => {
     const staff = (await api('auth.signIn', { username: 'zhangli', password: 'demo1234' })).sessionToken;
     const taskId = (await api('tasks.list', { kind: 'new_policy', limit: 1 }, staff)).rows[0]!.id;
     let v = await api('visits.start', { taskId }, staff);
-    v = await api('visits.setup', { visitId: v.id, respondent: { kind: 'in_person' }, placeKind: 'home', visitedAt: '2026-11-25 08:30' }, staff);
+    v = await api('visits.setup', { visitId: v.id, respondent: { kind: 'in_person' }, placeKind: 'home', visitedAt: visitedAtBefore(new Date()) }, staff);
     const qs = visibleQuestions(v.template, (v.productType ?? undefined) as never);
     for (const q of qs.slice(0, 4)) await api('visits.answer', { visitId: v.id, questionId: q.id, stage: 'first', answer: q.expected }, staff);
     await api('visits.saveSheet', { visitId: v.id, sheet: { summary: '已问完前四题，客户接电话中断' } }, staff);
