@@ -18,6 +18,8 @@ import type { Respondent } from '../../shared/outcome';
 import { COUNTING_RULE_DESCRIPTION, RULES_IN_FORCE, computeDeadline } from '../../shared/rules';
 import { createCalendarService } from '../calendar/calendar-service';
 import { createExportService } from '../exports/export-service';
+import { createListService } from '../lists/list-service';
+import { checkSheetPeriod, sheetsFileName, writeRecordSheets } from '../lists/record-sheets';
 import { createSealer } from '../files/sealed-file';
 import { decodeBase64File } from '../files/file-kind';
 import { createTemplateService } from '../questionnaire/template-service';
@@ -27,7 +29,10 @@ import { createJobRunner } from '../jobs/job-runner';
 import { createTaskActions } from '../tasks/task-actions';
 import { createUploadService } from '../uploads/upload-service';
 import { createVisitService } from '../visits/visit-service';
+import { createProblemService } from '../problems/problem-service';
 import { createSyncService, type SyncService, type SyncStep } from '../sync/sync-service';
+import { computeStats } from '../stats/stats-service';
+import { writeStatsWorkbook } from '../stats/stats-workbook';
 import { localIsoDate } from './clock';
 import { acquireDataLock } from './data-lock';
 import { APP_VERSION } from './version';
@@ -128,6 +133,12 @@ export function createApp(options: AppOptions): VisitDeskApp {
     audit,
     username: (id) => (db.prepare('SELECT username FROM users WHERE id = ?').pluck().get(id) as string | undefined) ?? null,
   });
+  const lists = createListService({
+    db,
+    openReader: () => openDatabase({ file: path.join(dataDir, DATABASE_FILE_NAME), key, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) }),
+    calendar: () => calendar.current(),
+    now,
+  });
   const scope = (ctx: CallContext) => scopeOf(db, ctx.session!);
   /** Sales reps work only on their own clients' visits; true so it chains before the service call. */
   const inVisit = (ctx: CallContext, visitId: number): true => {
@@ -136,6 +147,10 @@ export function createApp(options: AppOptions): VisitDeskApp {
   };
   const by = (ctx: CallContext) => ({ userId: userId(ctx), username: ctx.session!.username });
   const accounts = createAccountService(db, sessions, audit, now);
+  const problems = createProblemService({ db, audit, calendar: () => calendar.current(), now, today });
+  const actor = (ctx: CallContext) => ({ userId: userId(ctx), username: ctx.session!.username, role: ctx.session!.role });
+  // Cases that went past their deadline while the app was closed are escalated at start.
+  problems.escalate();
 
   const handlers: Handlers = {
     'app.status': () => {
@@ -320,6 +335,19 @@ export function createApp(options: AppOptions): VisitDeskApp {
     },
     'exports.result': ({ jobId }, ctx) => jobs.result(jobId, userId(ctx)),
     'exports.read': ({ exportId, offset }, ctx) => exportsSvc.read(exportId, offset, userId(ctx)),
+    // 清单: on screen a page at a time; exports stream from a read connection of their own.
+    'lists.get': (input) => lists.page(input),
+    'lists.export': (input, ctx) => ({ jobId: exportsSvc.start(`list.${input.list}`, lists.fileName(input.list), input, userId(ctx), (file, p, jc) => lists.exportList(file, p, jc)) }),
+    'visits.exportSheets': ({ from, to }, ctx) => {
+      checkSheetPeriod(from, to);
+      return { jobId: exportsSvc.start('record_sheets', sheetsFileName(from, to), { from, to }, userId(ctx), (file, p, jc) => writeRecordSheets(db, file, p, jc)) };
+    },
+    // 统计报表: computed at once (a bad or empty period is refused before any job starts), then written.
+    'stats.compute': (input) => computeStats(db, input, today(), calendar.current()),
+    'stats.export': (input, ctx) => {
+      const result = computeStats(db, input, today(), calendar.current());
+      return { jobId: exportsSvc.start('stats', `回访统计报表_${input.from}_${input.to}.xlsx`, result, userId(ctx), (file, r) => writeStatsWorkbook(file, r)) };
+    },
     'sync.status': () => sync.status(),
     'sync.enrol': async (input) => {
       await sync.enrol(input);
@@ -337,6 +365,19 @@ export function createApp(options: AppOptions): VisitDeskApp {
       sync.requeue(outboxId);
       return sync.status();
     },
+    'problems.list': (input, ctx) => problems.list(input, scope(ctx)),
+    'problems.summary': (_input, ctx) => problems.summary(scope(ctx)),
+    'problems.get': ({ id }, ctx) => problems.get(id, scope(ctx)),
+    'problems.open': (input, ctx) => {
+      if (input.taskId !== undefined) assertTaskInScope(db, scope(ctx), input.taskId);
+      if (input.customerId !== undefined) assertCustomerInScope(db, scope(ctx), input.customerId);
+      return problems.open(input, actor(ctx));
+    },
+    'problems.assign': ({ caseId, handlerId }, ctx) => problems.assign(caseId, handlerId, actor(ctx)),
+    'problems.explain': (input, ctx) => problems.explain(input, actor(ctx)),
+    'problems.linkSecondVisit': ({ caseId, visitId }, ctx) => problems.linkSecondVisit(caseId, visitId, actor(ctx)),
+    'problems.close': (input, ctx) => problems.close(input, actor(ctx)),
+    'problems.reopen': ({ caseId, reason }, ctx) => problems.reopen(caseId, reason, actor(ctx)),
     'print.savePdf': async ({ suggestedName }, ctx) => {
       if (!options.printToPdf) {
         throw new AppError('conflict', '浏览器模式下请使用浏览器的“打印”功能，目标打印机选择“另存为 PDF”');

@@ -23,7 +23,14 @@ export type AuditAction =
   | 'record_printed'
   | 'export'
   | 'audit_verified'
-  | 'sync_sent';
+  | 'sync_sent'
+  | 'problem_opened'
+  | 'problem_assigned'
+  | 'problem_explained'
+  | 'problem_second_visit'
+  | 'problem_closed'
+  | 'problem_reopened'
+  | 'problem_escalated';
 
 export interface AuditEntry {
   id: number;

@@ -62,7 +62,12 @@ export function createExportService(deps: { dataDir: string; jobs: ReturnType<ty
           deps.audit.append({ userId, username: deps.username(userId), action: 'export', detail: `${kind}; rows=${rows}` });
           return { exportId, fileName, size, rows } satisfies ExportResult;
         } catch (err) {
-          fs.rmSync(tmp, { force: true });
+          // Best effort: the folder itself may be what is broken; the error below says so.
+          try {
+            fs.rmSync(tmp, { force: true });
+          } catch {
+            /* nothing was written there */
+          }
           const code = (err as NodeJS.ErrnoException).code;
           if (code === 'ENOSPC') throw new AppError('storage_error', '磁盘空间已满，导出未完成，未生成文件。请清理磁盘后重试。');
           if (code === 'EACCES' || code === 'EROFS' || code === 'EPERM') throw new AppError('storage_error', `导出文件夹 ${dir} 不可写，导出未完成。请检查磁盘与权限。`);

@@ -5,9 +5,10 @@ import { ROLES, type Role } from '../domain/roles';
 import { CHANNELS, TASK_KINDS, TASK_STATUSES, type TaskKind, type TaskRow } from '../domain/tasks';
 import type { ApiError, FieldIssue } from './envelope';
 import { PLACE_KINDS, recordSheetDraftSchema, signatureSchema, type PlaceKind, type RecordSheet } from '../domain/visit';
-import { respondentSchema, type Outcome, type Respondent } from '../outcome';
+import { PROBLEM_CATEGORY_CODES, respondentSchema, type Outcome, type ProblemCategory, type Respondent } from '../outcome';
 import type { QuestionnaireTemplate } from '../questionnaire';
 import type { DeadlineResult, RuleDescription } from '../rules';
+import type { StatsResult } from '../stats/types';
 
 /**
  * The one API contract between renderer and main: method name → input schema → output type.
@@ -523,6 +524,166 @@ export interface TaskSummary {
   byStatus: Record<string, number>;
 }
 
+// ── 问题件 (problem cases): opening to closure ──────────────────────────────────────────────
+export const PROBLEM_STATES = ['open', 'explained', 'closed', 'reopened'] as const;
+export type ProblemState = (typeof PROBLEM_STATES)[number];
+export const PROBLEM_RESOLUTIONS = ['explained_accepted', 'surrender_cooling_off', 'complaint_transferred', 'other'] as const;
+export type ProblemResolution = (typeof PROBLEM_RESOLUTIONS)[number];
+export const PROBLEM_EVENTS = ['opened', 'assigned', 'explained', 'second_visit', 'closed', 'reopened', 'escalated'] as const;
+export type ProblemEvent = (typeof PROBLEM_EVENTS)[number];
+
+const problemCategory = z.enum(PROBLEM_CATEGORY_CODES, { error: '问题分类不正确' });
+
+export const problemListInput = z.object({
+  state: z.enum(PROBLEM_STATES, { error: '问题件状态不正确' }).optional(),
+  due: z.enum(['overdue', 'soon'], { error: '期限筛选应为「已逾期」或「即将到期」' }).optional(),
+  handlerId: id('处理人').optional(),
+  category: problemCategory.optional(),
+  openedFrom: isoDate('登记起始日').optional(),
+  openedTo: isoDate('登记截止日').optional(),
+  offset: z.number().int('偏移量应为整数').min(0, '偏移量不能为负').default(0),
+  limit: z.number().int('条数应为整数').min(1, '条数至少为 1').max(500, '每次最多取 500 条').default(100),
+});
+export type ProblemListInput = z.input<typeof problemListInput>;
+
+export const problemOpenInput = z
+  .object({
+    taskId: id('任务').optional(),
+    customerId: id('客户').optional(),
+    policyId: id('保单').optional(),
+    categories: z.array(problemCategory, { error: '请选择问题分类' }).min(1, '请至少选择一个问题分类').max(20, '问题分类过多'),
+    description: text('问题描述', 500),
+  })
+  .refine((v) => v.taskId !== undefined || v.customerId !== undefined, { message: '请选择任务，或选择客户和保单', path: ['taskId'] });
+
+export const problemExplainInput = z
+  .object({
+    caseId: id('问题件'),
+    method: z.enum(['phone', 'in_person'], { error: '请选择解释方式' }),
+    /** By phone: the call recording's reference (录音编号). */
+    recordingRef: z.string().trim().max(100, '录音编号不能超过 100 个字').optional(),
+    /** In person: the finalised visit whose questionnaire the applicant signed. */
+    visitId: id('面访记录').optional(),
+    note: text('解释情况', 500),
+  })
+  .superRefine((v, ctx) => {
+    if (v.method === 'phone' && !v.recordingRef) ctx.addIssue({ code: 'custom', path: ['recordingRef'], message: '电话解释须填写录音编号' });
+    if (v.method === 'in_person' && v.visitId === undefined) ctx.addIssue({ code: 'custom', path: ['visitId'], message: '上门解释须选择投保人签名的面访记录' });
+  });
+
+export const problemCloseInput = z
+  .object({
+    caseId: id('问题件'),
+    resolution: z.enum(PROBLEM_RESOLUTIONS, { error: '请选择处理结果' }),
+    note: note('结案说明').optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (v.resolution === 'other' && !v.note) ctx.addIssue({ code: 'custom', path: ['note'], message: '处理结果为「其他」时须填写结案说明' });
+  });
+
+export interface ProblemCaseRow {
+  id: number;
+  source: 'visit' | 'import' | 'manual';
+  policyNo: string | null;
+  agentName: string | null;
+  agentCode: string | null;
+  customerId: number;
+  customerName: string;
+  categories: ProblemCategory[];
+  categoryLabels: string[];
+  description: string | null;
+  handlerId: number | null;
+  handlerName: string | null;
+  state: ProblemState;
+  /** ISO instant. */
+  openedAt: string;
+  /** The 3-working-day deadline (YYYY-MM-DD). */
+  dueOn: string | null;
+  /** Overdue: not yet explained and past the deadline; soon: due today or tomorrow. Null once explained or closed. */
+  dueState: 'overdue' | 'soon' | null;
+  escalatedAt: string | null;
+  closedAt: string | null;
+  resolution: ProblemResolution | null;
+}
+
+export interface ProblemVisitRef {
+  id: number;
+  recordNo: string;
+  version: number;
+  visitorName: string;
+  visitedAt: string | null;
+  finalisedAt: string | null;
+  outcome: string | null;
+  /** Answered by the applicant in person and signed by them. */
+  signedByApplicant: boolean;
+}
+
+export interface ProblemCaseDetail extends ProblemCaseRow {
+  taskId: number | null;
+  policyId: number | null;
+  dueExplanation: string | null;
+  explanation: {
+    method: 'phone' | 'in_person';
+    recordingRef: string | null;
+    visit: ProblemVisitRef | null;
+    note: string | null;
+    at: string;
+  } | null;
+  openingVisit: ProblemVisitRef | null;
+  secondVisit: ProblemVisitRef | null;
+  resolutionNote: string | null;
+  history: { id: number; at: string; event: ProblemEvent; userName: string | null; detail: string | null }[];
+  /** The customer's finalised visits since the case opened, to pick for the explanation or the second visit. */
+  candidateVisits: ProblemVisitRef[];
+}
+
+export interface ProblemSummary {
+  byState: Record<ProblemState, number>;
+  overdue: number;
+  soon: number;
+  total: number;
+}
+
+// ── The branch's lists (跟踪件清单, 不成功件清单, 每日回访清单, 问题件清单) and their exports ──
+export const LIST_KINDS = ['tracking', 'failed', 'daily', 'problems'] as const;
+export type ListKind = (typeof LIST_KINDS)[number];
+/** One column of a list, the same on screen and in the exported workbook. */
+export interface ListColumn {
+  key: string;
+  title: string;
+  /** Dates arrive as 'YYYY-MM-DD', date-times as 'YYYY-MM-DD HH:MM' (branch time); real Excel dates in exports. */
+  type: 'text' | 'date' | 'datetime';
+  width: number;
+}
+export interface ListPage {
+  list: ListKind;
+  title: string;
+  columns: ListColumn[];
+  rows: { key: string; values: Record<string, string | null> }[];
+  total: number;
+  /** What the list covers, in words (e.g. 回访期限 2026-11-25 至 2026-11-27). */
+  scope: string;
+  /** 每日回访清单 only: counts per staff member. */
+  groups: { staffId: number | null; staffName: string; appointments: number; due: number; finalised: number }[];
+}
+const listKind = z.enum(LIST_KINDS, { error: '清单类型不正确' });
+export const listGetInput = z.object({
+  list: listKind,
+  staffId: id('回访人员').optional(),
+  offset: z.number().int('偏移量应为整数').min(0, '偏移量不能为负').default(0),
+  limit: z.number().int('条数应为整数').min(1, '条数至少为 1').max(500, '每次最多取 500 条').default(100),
+});
+export const listExportInput = z.object({ list: listKind, staffId: id('回访人员').optional() });
+
+/** 统计报表: a period (at most 366 days, checked in main with a Chinese message) and optional filters. */
+export const statsInput = z.object({
+  from: isoDate('统计起始日'),
+  to: isoDate('统计截止日'),
+  channel: z.enum(CHANNELS, { error: '渠道不正确' }).optional(),
+  kind: z.enum(TASK_KINDS, { error: '回访项目不正确' }).optional(),
+  staffId: z.number({ error: '人员编号不正确' }).int().positive().optional(),
+});
+
 export const contract = defineContract([
   method<AppStatus>()('app.status', empty, 'public'),
   method<SignedIn>()('setup.init', setupInput, 'public'),
@@ -669,6 +830,24 @@ export const contract = defineContract([
     z.object({ exportId: uuid('导出编号'), offset: z.number().int().min(0) }),
     'signed_in',
   ),
+  method<{ rows: ProblemCaseRow[]; total: number }>()('problems.list', problemListInput, ['staff', 'sales', 'manager']),
+  method<ProblemSummary>()('problems.summary', empty, ['staff', 'sales', 'manager']),
+  method<ProblemCaseDetail>()('problems.get', z.object({ id: id('问题件') }), ['staff', 'sales', 'manager']),
+  method<ProblemCaseDetail>()('problems.open', problemOpenInput, ['staff', 'manager']),
+  method<ProblemCaseDetail>()('problems.assign', z.object({ caseId: id('问题件'), handlerId: id('处理人') }), ['manager']),
+  method<ProblemCaseDetail>()('problems.explain', problemExplainInput, ['staff', 'manager']),
+  method<ProblemCaseDetail>()('problems.linkSecondVisit', z.object({ caseId: id('问题件'), visitId: id('二次回访记录') }), ['staff', 'manager']),
+  method<ProblemCaseDetail>()('problems.close', problemCloseInput, ['staff', 'manager']),
+  method<ProblemCaseDetail>()('problems.reopen', z.object({ caseId: id('问题件'), reason: note('重开原因').min(1, '请填写重开原因') }), ['staff', 'manager']),
+  method<ListPage>()('lists.get', listGetInput, ['staff', 'manager']),
+  /** Exports a whole list as a workbook (a job: progress, 取消); the file comes back through exports.result/read. */
+  method<{ jobId: string }>()('lists.export', listExportInput, ['staff', 'manager']),
+  /** The finalised record sheets (客户回访记录表) of a period as one workbook, signatures embedded. */
+  method<{ jobId: string }>()('visits.exportSheets', z.object({ from: isoDate('起始日期'), to: isoDate('截止日期') }), ['manager']),
+  /** 统计报表: the figures of a period with their definitions (staff see the branch's figures too). */
+  method<StatsResult>()('stats.compute', statsInput, ['staff', 'manager']),
+  /** The statistics workbook of the same figures (a job); the file comes back through exports.result/read. */
+  method<{ jobId: string }>()('stats.export', statsInput, ['staff', 'manager']),
   /** Desktop only: prints the calling window (showing a print view) to a PDF the user saves. */
   method<{ saved: boolean; path: string | null }>()(
     'print.savePdf',

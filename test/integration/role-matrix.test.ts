@@ -79,12 +79,31 @@ const EXPECTED: Record<MethodName, Who> = {
   'print.savePdf': 'all',
   'exports.result': 'all',
   'exports.read': 'all',
+  // 清单 (跟踪件、不成功件、每日回访、问题件) and their exports: the branch's office work, not sales.
+  'lists.get': ['staff', 'manager'],
+  'lists.export': ['staff', 'manager'],
+  // The period's record sheets with signatures: a manager's archive export.
+  'visits.exportSheets': ['manager'],
+  // 统计报表: managers judge by it; staff see the branch's figures too. Not sales, not the administrator.
+  'stats.compute': ['staff', 'manager'],
+  'stats.export': ['staff', 'manager'],
   // Everyone sees the sync state and may press "sync now"; only an administrator enrols the PC.
   'sync.status': 'all',
   'sync.enrol': ['admin'],
   'sync.run': 'all',
   'sync.cancel': 'all',
   'sync.requeue': ['staff', 'sales', 'manager', 'admin'],
+  // 问题件: the list and a case are read by staff, managers and a sales rep (own clients only); staff
+  // and managers open and work cases; only a manager designates the handler.
+  'problems.list': WORK,
+  'problems.summary': WORK,
+  'problems.get': WORK,
+  'problems.open': ['staff', 'manager'],
+  'problems.assign': ['manager'],
+  'problems.explain': ['staff', 'manager'],
+  'problems.linkSecondVisit': ['staff', 'manager'],
+  'problems.close': ['staff', 'manager'],
+  'problems.reopen': ['staff', 'manager'],
 };
 
 const ROLES = ['staff', 'sales', 'manager', 'admin'] as const;

@@ -9,12 +9,13 @@ import { boardOrder } from './008_board_order';
 import { idleLock } from './009_idle_lock';
 import { people } from './010_people';
 import { sync } from './011_sync';
+import { problemLifecycle } from './012_problem_lifecycle';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
 
 /** Every migration, in order. Append only: never edit one that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [initial, rulesAndCalendar, tasksIn, visits, taskSearch, trust, countersign, boardOrder, idleLock, people, sync];
+export const MIGRATIONS: readonly Migration[] = [initial, rulesAndCalendar, tasksIn, visits, taskSearch, trust, countersign, boardOrder, idleLock, people, sync, problemLifecycle];
 
 export const LATEST_VERSION = MIGRATIONS.length;
 

@@ -81,4 +81,30 @@ describe('every migration steps from the one before', () => {
     expect(() => db.prepare("INSERT INTO outbox (visit_id, record_key, queued_at) VALUES (2, ?, 'now')").run(`${installId}/R1/1`)).toThrow(/UNIQUE/);
     db.close();
   });
+
+  it('012 problem_lifecycle: existing cases get their opened event; new ones from a visit get it by trigger; the history is append-only', () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vd-mig-'));
+    const file = path.join(dir, 'm.sqlite');
+    const v11 = openDatabase({ key: null, file, migrateTo: 11 });
+    const c = v11.prepare("INSERT INTO customers (name, created_at) VALUES ('张三', 'now')").run().lastInsertRowid;
+    const u = v11.prepare("INSERT INTO users (username, display_name, role, password_hash, created_at) VALUES ('u', 'U', 'staff', 'h', 'now')").run().lastInsertRowid;
+    const v = v11.prepare("INSERT INTO visits (record_no, version, customer_id, kind, template_id, template_version, visitor_id, state, outcome, finalised_at, created_at, updated_at) VALUES ('R1', 1, ?, 'key_client', 'key_client', 1, ?, 'finalised', 'problem', 't1', 'now', 'now')").run(c, u).lastInsertRowid;
+    v11.prepare("INSERT INTO problem_cases (source, visit_id, customer_id, opened_at, due_on) VALUES ('visit', ?, ?, 't1', '2026-11-30')").run(v, c);
+    v11.prepare("INSERT INTO problem_cases (source, customer_id, opened_at) VALUES ('import', ?, 't2')").run(c);
+    v11.close();
+    const db = openDatabase({ key: null, file, migrateTo: 12 });
+    expect(db.prepare('SELECT case_id, at, user_id, event FROM problem_case_events ORDER BY id').all()).toEqual([
+      { case_id: 1, at: 't1', user_id: Number(u), event: 'opened' },
+      { case_id: 2, at: 't2', user_id: null, event: 'opened' },
+    ]);
+    db.prepare("INSERT INTO problem_cases (source, visit_id, customer_id, opened_at) VALUES ('visit', ?, ?, 't3')").run(v, c);
+    db.prepare("INSERT INTO problem_cases (source, customer_id, opened_at) VALUES ('manual', ?, 't4')").run(c);
+    expect(db.prepare('SELECT case_id, event FROM problem_case_events WHERE case_id > 2').all()).toEqual([{ case_id: 3, event: 'opened' }]);
+    expect(() => db.prepare("UPDATE problem_cases SET explanation_method = 'letter' WHERE id = 1").run()).toThrow(/CHECK/);
+    expect(() => db.prepare("UPDATE problem_cases SET resolution = 'forgotten' WHERE id = 1").run()).toThrow(/CHECK/);
+    expect(() => db.prepare("INSERT INTO problem_case_events (case_id, at, event) VALUES (1, 'now', 'deleted')").run()).toThrow(/CHECK/);
+    expect(() => db.prepare('DELETE FROM problem_case_events').run()).toThrow(/append-only/);
+    expect(() => db.prepare("UPDATE problem_case_events SET detail = 'x'").run()).toThrow(/append-only/);
+    db.close();
+  });
 });

@@ -3,6 +3,7 @@ import {
   BarChartOutlined,
   CloudSyncOutlined,
   FileDoneOutlined,
+  ProfileOutlined,
   SafetyCertificateOutlined,
   SettingOutlined,
   TeamOutlined,
@@ -19,14 +20,17 @@ import { AuditPage } from './admin/AuditPage';
 import { ChangePasswordModal } from './admin/PasswordModals';
 import { ComingSoon } from './ComingSoon';
 import { CountersignPage } from './countersign/CountersignPage';
+import { ListsPage } from './lists/ListsPage';
+import { ProblemsPage } from './problems/ProblemsPage';
 import { SettingsPage, type SettingsTab } from './settings/SettingsPage';
 import { SyncBadge } from './sync/SyncBadge';
 import { SyncPage } from './sync/SyncPage';
+import { StatsPage } from './stats/StatsPage';
 import { TasksPage } from './tasks/TasksPage';
 import { VisitRecordsPage } from './visit/VisitRecordsPage';
 import { VisitWorkspace } from './visit/VisitWorkspace';
 
-type Section = 'tasks' | 'visits' | 'problems' | 'countersign' | 'sync' | 'stats' | 'settings' | 'accounts' | 'audit';
+type Section = 'tasks' | 'visits' | 'problems' | 'lists' | 'countersign' | 'sync' | 'stats' | 'settings' | 'accounts' | 'audit';
 
 /**
  * Who sees which section. Main refuses what a role may not do whatever the menu shows; the menu
@@ -38,6 +42,7 @@ const SECTIONS: { key: Section; icon: ReactNode; label: MessageKey; roles: reado
   { key: 'tasks', icon: <UnorderedListOutlined />, label: 'menu.tasks', roles: ['staff', 'sales', 'manager', 'admin'] },
   { key: 'visits', icon: <FileDoneOutlined />, label: 'menu.visits', roles: ['staff', 'sales', 'manager'] },
   { key: 'problems', icon: <WarningOutlined />, label: 'menu.problems', roles: ['staff', 'manager'] },
+  { key: 'lists', icon: <ProfileOutlined />, label: 'menu.lists', roles: ['staff', 'manager'] },
   { key: 'countersign', icon: <AuditOutlined />, label: 'menu.countersign', roles: ['manager'] },
   { key: 'sync', icon: <CloudSyncOutlined />, label: 'menu.sync', roles: ['staff', 'manager', 'admin'] },
   { key: 'stats', icon: <BarChartOutlined />, label: 'menu.stats', roles: ['staff', 'manager'] },
@@ -145,6 +150,12 @@ export function Shell() {
             <AuditPage />
           ) : section === 'sync' ? (
             <SyncPage />
+          ) : section === 'lists' ? (
+            <ListsPage />
+          ) : section === 'problems' ? (
+            <ProblemsPage />
+          ) : section === 'stats' ? (
+            <StatsPage />
           ) : (
             <ComingSoon />
           )}

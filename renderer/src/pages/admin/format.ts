@@ -54,6 +54,13 @@ export const AUDIT_ACTIONS = [
   'export',
   'audit_verified',
   'sync_sent',
+  'problem_opened',
+  'problem_assigned',
+  'problem_explained',
+  'problem_second_visit',
+  'problem_closed',
+  'problem_reopened',
+  'problem_escalated',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -78,6 +85,13 @@ export const ACTION_KEYS: Record<AuditAction, MessageKey> = {
   export: 'audit.action.export',
   audit_verified: 'audit.action.audit_verified',
   sync_sent: 'audit.action.sync_sent',
+  problem_opened: 'audit.action.problem_opened',
+  problem_assigned: 'audit.action.problem_assigned',
+  problem_explained: 'audit.action.problem_explained',
+  problem_second_visit: 'audit.action.problem_second_visit',
+  problem_closed: 'audit.action.problem_closed',
+  problem_reopened: 'audit.action.problem_reopened',
+  problem_escalated: 'audit.action.problem_escalated',
 };
 
 /** The label's key, or null for an action this renderer does not know (shown as its code). */

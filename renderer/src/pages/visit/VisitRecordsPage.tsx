@@ -1,6 +1,7 @@
 import { ReloadOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Segmented, Space, Table, Tag, Typography } from 'antd';
 import { AdHocVisitButton } from './AdHocVisitButton';
+import { RecordSheetsExportButton } from '../lists/RecordSheetsExport';
 import { useCallback, useEffect, useState } from 'react';
 import type { VisitSummary, VisitView } from '../../../../shared/api/contract';
 import { TASK_KIND_LABELS } from '../../../../shared/domain/tasks';
@@ -58,6 +59,7 @@ export function VisitRecordsPage() {
             ]}
           />
           {user?.role !== 'admin' && <AdHocVisitButton />}
+          {user?.role === 'manager' && <RecordSheetsExportButton />}
           <Button icon={<ReloadOutlined />} onClick={() => void load()} aria-label={t('visit.reload')} />
         </Space>
       }
