@@ -81,7 +81,7 @@ describe('账号管理 and 审计 in Chromium (browser mode)', () => {
   it('shows each role only its own sections, and main refuses a staff member the account list', async () => {
     const { page, errors } = await newPage();
     await signIn(page, 'zhangli', 'demo1234', '张莉');
-    expect(await menuItems(page)).toEqual(['回访任务', '面访记录', '问题件', '数据同步', '统计报表']);
+    expect(await menuItems(page)).toEqual(['回访任务', '面访记录', '问题件', '清单', '数据同步', '统计报表']);
     await page.getByTestId('task-row').first().waitFor();
 
     // Hiding the menu is a courtesy; the refusal is main's.
@@ -102,7 +102,7 @@ describe('账号管理 and 审计 in Chromium (browser mode)', () => {
     // A manager runs the integrity check but does not read the log.
     const manager = await newPage();
     await signIn(manager.page, 'liuyang', 'demo1234', '刘洋');
-    expect(await menuItems(manager.page)).toEqual(['回访任务', '面访记录', '问题件', '主管会签', '数据同步', '统计报表', '设置', '审计']);
+    expect(await menuItems(manager.page)).toEqual(['回访任务', '面访记录', '问题件', '清单', '主管会签', '数据同步', '统计报表', '设置', '审计']);
     await manager.page.getByRole('menuitem', { name: '审计' }).click();
     await manager.page.getByTestId('audit-verify').waitFor();
     expect(await manager.page.getByTestId('audit-table').count()).toBe(0);
