@@ -81,6 +81,7 @@ describe('退回 and correction, end to end in Chromium', () => {
     await waitForText(row, '张莉');
     await boss.page.getByTestId(`return-${visit.id}`).click();
     const returnModal = boss.page.locator('.ant-modal').filter({ hasText: `退回记录 ${visit.recordNo}` });
+    await boss.page.locator('#return-reason').waitFor();
     await returnModal.getByRole('button', { name: '确认退回' }).click();
     await waitForText(returnModal, '请填写退回原因');
     await boss.page.locator('#return-reason').fill(REASON);

@@ -13,11 +13,14 @@ export function ReturnModal({ visit, onClose }: { visit: VisitSummary | null; on
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
+  // Keyed on the record, not the object: the queue refreshes behind the modal, and a new object
+  // for the same record must not wipe what the manager has typed.
+  const visitId = visit?.id ?? null;
   useEffect(() => {
-    if (!visit) return;
+    if (visitId === null) return;
     setReason('');
     setError(null);
-  }, [visit]);
+  }, [visitId]);
 
   const submit = async () => {
     if (!visit) return;
