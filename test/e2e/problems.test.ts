@@ -1,3 +1,5 @@
+import path from 'node:path';
+import ExcelJS from 'exceljs';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VisitView } from '../../shared/api/contract';
@@ -150,6 +152,26 @@ describe('问题件 in Chromium', () => {
     expect(d).toMatchObject({ state: 'closed', resolution: 'explained_accepted', handlerName: '张莉' });
     expect(d.explanation?.recordingRef).toBe('REC-20261125-0031');
     expect(d.history.map((h) => h.event)).toEqual(['opened', 'assigned', 'explained', 'second_visit', 'closed']);
+
+    // For the sales-quality supervisor: the closed case is on the exported 问题件清单.
+    await page.keyboard.press('Escape');
+    await page.getByRole('menuitem', { name: '清单' }).click();
+    await page.getByTestId('list-tab-problems').click();
+    const list = page.getByTestId('list-problems');
+    await waitForText(list.getByTestId('list-table'), d.policyNo!);
+    const [download] = await Promise.all([page.waitForEvent('download'), list.getByTestId('list-export').click()]);
+    const file = path.join(app.dataDir, 'e2e-problems.xlsx');
+    await download.saveAs(file);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(file);
+    const ws = wb.getWorksheet('问题件清单')!;
+    const header = (ws.getRow(1).values as unknown[]).slice(1).map(String);
+    const row = ws.getRows(2, ws.rowCount - 1)!.find((r) => r.getCell(1).value === d.policyNo)!;
+    const cell = (title: string) => String(row.getCell(header.indexOf(title) + 1).value ?? '');
+    expect(cell('处理人')).toBe('张莉');
+    expect(cell('处理状态')).toContain('结案');
+    expect(cell('问题类别')).toContain('误导');
+    expect(cell('业务员代码')).toBe('YW2033');
     expect(errors).toEqual([]);
     await page.close();
   });
