@@ -157,6 +157,13 @@ export function createImportWriter(db: Database, today: string) {
         );
         update('visit_tasks', taskId, t.set);
         recordTaskEvent(db, { taskId, at: ctx.at, userId: ctx.userId, event: 'created', batchId: ctx.batchId, summary: '由总公司清单导入' });
+        // A problem case from head office's list is a case to work to closure, not only a visit;
+        // its deadline follows the task's (see recomputeDeadlines).
+        if (row.kind === 'problem_case') {
+          stmt(db, "INSERT INTO problem_cases (source, task_id, customer_id, policy_id, state, opened_at, description) VALUES ('import', ?, ?, ?, 'open', ?, ?)").run(
+            taskId, customerId, policyId, ctx.at, row.problemDescription,
+          );
+        }
       }
       return { action, taskId };
     },

@@ -100,6 +100,7 @@ export function recomputeDeadlines(db: Database, calendar: WorkCalendar, today: 
     `UPDATE visit_tasks SET visit_required = ?, opens_on = ?, due_on = ?, due_explanation = ?, due_warnings = ?,
        deadline_source = ?, deadline_computed_at = ? WHERE id = ?`,
   );
+  const caseDue = db.prepare("UPDATE problem_cases SET due_on = ?, due_explanation = ? WHERE task_id = ? AND source = 'import' AND state IN ('open', 'reopened')");
   // all(), not iterate(): the connection cannot run the UPDATEs while a read is open.
   const rows = ids
     ? (db.prepare(`${FACTS_SQL} WHERE t.id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(ids)) as TaskFactsRow[])
@@ -109,6 +110,8 @@ export function recomputeDeadlines(db: Database, calendar: WorkCalendar, today: 
   for (const row of rows) {
     const d = taskDeadline(row, calendar, today);
     update.run(d.required ? 1 : 0, d.opens, d.due, d.explanation, d.warnings.length ? d.warnings.join('\n') : null, d.source, at, row.id);
+    // A problem case handed down by head office runs on its task's deadline while it is open.
+    if (row.kind === 'problem_case') caseDue.run(d.due, d.explanation, row.id);
     n++;
   }
   return n;

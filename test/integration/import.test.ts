@@ -180,3 +180,23 @@ describe('importing head office lists', () => {
     expect(snapshot()).toEqual(before);
   });
 });
+
+describe('a problem-case list from head office', () => {
+  it('opens a problem case for each new problem task, with its description and the task deadline, once', async () => {
+    const staff = await staffApp();
+    const csv = path.join(fixtureDir.dir, 'problems.csv');
+    fs.writeFileSync(csv, '保单号,投保人,联系电话,问题描述,工单日期\nP2026119001,周晓梅,13912345678,客户称缴费年限与销售时所述不符,2026-11-24\n');
+    const first = await importFile(app, staff, csv, 'problem_case');
+    expect(first.summary).toMatchObject({ created: 1 });
+    const c = app.db
+      .prepare("SELECT p.source, p.state, p.description, p.due_on, t.due_on AS task_due FROM problem_cases p JOIN visit_tasks t ON t.id = p.task_id JOIN policies y ON y.id = p.policy_id WHERE y.policy_no = 'P2026119001'")
+      .all() as { source: string; state: string; description: string; due_on: string | null; task_due: string | null }[];
+    expect(c).toHaveLength(1);
+    expect(c[0]).toMatchObject({ source: 'import', state: 'open', description: '客户称缴费年限与销售时所述不符' });
+    // 3 working days from the work order of Tuesday 2026-11-24.
+    expect(c[0]!.due_on).toBe('2026-11-27');
+    expect(c[0]!.due_on).toBe(c[0]!.task_due);
+    await importFile(app, staff, csv, 'problem_case');
+    expect(app.db.prepare("SELECT count(*) FROM problem_cases p JOIN policies y ON y.id = p.policy_id WHERE y.policy_no = 'P2026119001'").pluck().get()).toBe(1);
+  });
+});
