@@ -147,7 +147,7 @@ export function createApp(options: AppOptions): VisitDeskApp {
   };
   const by = (ctx: CallContext) => ({ userId: userId(ctx), username: ctx.session!.username });
   const accounts = createAccountService(db, sessions, audit, now);
-  const problems = createProblemService({ db, audit, calendar: () => calendar.current(), now, today });
+  const problems = createProblemService({ db, audit, calendar: () => calendar.current(), now, today, refreshTaskStatus: actions.refreshStatus });
   const actor = (ctx: CallContext) => ({ userId: userId(ctx), username: ctx.session!.username, role: ctx.session!.role });
   // Cases that went past their deadline while the app was closed are escalated at start.
   problems.escalate();

@@ -232,6 +232,8 @@ export interface ProblemDeps {
   calendar: () => WorkCalendar;
   now: () => Date;
   today: () => string;
+  /** Closing or reopening a case changes its task's status (问题件 → 已完成 or back). */
+  refreshTaskStatus?: (taskId: number) => void;
 }
 
 export interface Actor {
@@ -548,6 +550,7 @@ export function createProblemService(deps: ProblemDeps) {
           c.id,
         );
         event(c.id, who, 'closed', `结案：${RESOLUTION_LABELS[input.resolution]}${input.note ? `；${input.note}` : ''}`, 'problem_closed', `resolution=${input.resolution}`);
+        if (c.task_id !== null) deps.refreshTaskStatus?.(c.task_id);
       })();
       return detail(c.id);
     },
@@ -568,6 +571,7 @@ export function createProblemService(deps: ProblemDeps) {
              due_on = ?, due_explanation = ? WHERE id = ?`,
         ).run(d.ok ? d.value.due : c.due_on, d.ok ? d.value.explanation : c.due_explanation, c.id);
         event(c.id, who, 'reopened', `重开：${reason}${d.ok ? `；新的处理期限 ${d.value.due}` : ''}`, 'problem_reopened');
+        if (c.task_id !== null) deps.refreshTaskStatus?.(c.task_id);
       })();
       return detail(c.id);
     },

@@ -38,8 +38,15 @@ export function createTaskActions(db: Database, tasks: TaskService, now: () => D
     return t;
   };
 
+  function problemCaseState(taskId: number): 'open' | 'closed' | undefined {
+    const c = db.prepare("SELECT count(*) AS n, sum(state != 'closed') AS open FROM problem_cases WHERE task_id = ?").get(taskId) as { n: number; open: number | null };
+    return c.n === 0 ? undefined : (c.open ?? 0) > 0 ? 'open' : 'closed';
+  }
+
   /** Re-derives and stores the status from the facts; never from a hand-set value. */
   function refreshStatus(taskId: number): void {
+    // Problem cases opened by hand may have no task.
+    if (!db.prepare('SELECT 1 FROM visit_tasks WHERE id = ?').get(taskId)) return;
     const t = taskRow(taskId);
     const scheduled = db.prepare("SELECT count(*) FROM appointments WHERE task_id = ? AND status = 'scheduled'").pluck().get(taskId) as number;
     const visit = db
@@ -56,6 +63,7 @@ export function createTaskActions(db: Database, tasks: TaskService, now: () => D
       unableReason: t.unable_reason,
       // A returned record is back with its visitor: the task is in progress until corrected.
       visit: visit && { finalised: visit.state === 'finalised' && !visit.returned, outcome: visit.outcome ?? 'incomplete', countersigned: visit.countersigned === 1 },
+      problemCase: problemCaseState(taskId),
     });
     db.prepare('UPDATE visit_tasks SET status = ?, updated_at = ? WHERE id = ?').run(status, now().toISOString(), taskId);
   }

@@ -27,4 +27,13 @@ describe('deriveTaskStatus', () => {
     expect(deriveTaskStatus({ ...base, assigned: true, visit: { ...visit, outcome: 'problem' } })).toBe('problem');
     expect(deriveTaskStatus({ ...base, assigned: true, visit: { ...visit, finalised: false, outcome: 'incomplete' } })).toBe('in_progress');
   });
+
+  it('stays 问题件 while its problem case is worked, even after a successful second visit, and leaves it at 结案', () => {
+    const problem = { finalised: true, outcome: 'problem' as const, countersigned: true };
+    const second = { finalised: true, outcome: 'success' as const, countersigned: false };
+    expect(deriveTaskStatus({ ...base, assigned: true, visit: problem, problemCase: 'open' })).toBe('problem');
+    expect(deriveTaskStatus({ ...base, assigned: true, visit: second, problemCase: 'open' })).toBe('problem');
+    expect(deriveTaskStatus({ ...base, assigned: true, visit: problem, problemCase: 'closed' })).toBe('done');
+    expect(deriveTaskStatus({ ...base, assigned: true, visit: second, problemCase: 'closed' })).toBe('to_countersign');
+  });
 });

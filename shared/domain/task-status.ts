@@ -9,6 +9,11 @@ export interface TaskStatusFacts {
   unableReason: string | null;
   /** The visit record, once one exists (the visit forms come in a later step). */
   visit?: { finalised: boolean; outcome: 'success' | 'problem' | 'not_completed' | 'incomplete'; countersigned: boolean } | undefined;
+  /**
+   * The task's problem cases: 'open' while any is being worked (the task stays 问题件 even after a
+   * second visit), 'closed' once all are closed (结案); undefined when it has none.
+   */
+  problemCase?: 'open' | 'closed' | undefined;
 }
 
 /**
@@ -17,7 +22,7 @@ export interface TaskStatusFacts {
  */
 export function deriveTaskStatus(f: TaskStatusFacts): TaskStatus {
   if (f.visit?.finalised) {
-    if (f.visit.outcome === 'problem') return 'problem';
+    if (f.problemCase === 'open' || (f.visit.outcome === 'problem' && f.problemCase !== 'closed')) return 'problem';
     return f.visit.countersigned ? 'done' : 'to_countersign';
   }
   // Every method failed and the reason is recorded: nothing is left to try (重庆…办法 第六条).

@@ -149,6 +149,9 @@ describe('问题件 lifecycle', () => {
       ['closed', '张莉'],
     ]);
     expect(d.history[2]?.detail).toContain('REC-20261125-001');
+    // The task leaves 问题件 once its case is closed (to be countersigned, then 已完成) …
+    const taskStatus = () => (d.taskId === null ? null : app.db.prepare('SELECT status FROM visit_tasks WHERE id = ?').pluck().get(d.taskId));
+    if (d.taskId !== null) expect(taskStatus()).not.toBe('problem');
 
     // Reopening needs a reason, starts a new deadline and needs the whole handling again.
     const noReason = await app.api('problems.reopen', { caseId, reason: ' ' }, staff);
@@ -157,6 +160,8 @@ describe('问题件 lifecycle', () => {
     expect(d).toMatchObject({ state: 'reopened', explanation: null, secondVisit: null, resolution: null, closedAt: null, dueOn: '2026-12-01' });
     expect(d.history.at(-1)).toMatchObject({ event: 'reopened', userName: '张莉' });
     expect(d.history.at(-1)?.detail).toContain('客户来电仍有异议');
+    // … and goes back to it when the case is reopened.
+    if (d.taskId !== null) expect(taskStatus()).toBe('problem');
 
     // Every step is in the audit log, by id only.
     const actions = app.db.prepare("SELECT action FROM audit_log WHERE object_type = 'problem_case' AND object_id = ? ORDER BY id").pluck().all(caseId);
