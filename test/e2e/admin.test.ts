@@ -6,7 +6,7 @@ import type { Envelope } from '../../shared/api/envelope';
 import { DATABASE_FILE_NAME, openDatabase } from '../../electron/db/database';
 import { resolveDatabaseKey } from '../../electron/db/db-key';
 import { bridgeApi, setUpDemoBranch, launchChromium, startBrowserMode, waitForText, watchForErrors, type RunningApp } from '../support/browser-mode';
-import { finaliseThrough } from '../support/visit-flow';
+import { finaliseNthNewPolicy } from '../support/visit-flow';
 
 let app: RunningApp;
 const api: ReturnType<typeof bridgeApi> = (method, input, session) => bridgeApi(app)(method, input, session);
@@ -25,11 +25,7 @@ async function rawCall<M extends MethodName>(method: M, input: MethodInput<M>, s
   return (await res.json()) as Envelope<unknown>;
 }
 
-/** A complete, successful visit on the first new-policy task, finalised by `session`. */
-async function finalisedVisit(session: string): Promise<VisitView> {
-  const taskId = (await api('tasks.list', { kind: 'new_policy', limit: 1 }, session)).rows[0]!.id;
-  return finaliseThrough(api, session, taskId);
-}
+const finalisedVisit = (session: string) => finaliseNthNewPolicy(api, session);
 
 /**
  * What someone with the database file and its key could do behind the desk's back: change one

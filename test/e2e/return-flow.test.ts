@@ -3,7 +3,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VisitView } from '../../shared/api/contract';
 import { bridgeApi, setUpDemoBranch, launchChromium, startBrowserMode, waitForText, watchForErrors, type RunningApp } from '../support/browser-mode';
-import { finaliseThrough } from '../support/visit-flow';
+import { finaliseNthNewPolicy } from '../support/visit-flow';
 
 let app: RunningApp;
 const api: ReturnType<typeof bridgeApi> = (method, input, session) => bridgeApi(app)(method, input, session);
@@ -20,11 +20,7 @@ async function shot(page: Page, name: string): Promise<void> {
   if (SHOTS) await page.screenshot({ path: path.join(SHOTS, `return-${name}.png`) });
 }
 
-/** A complete, successful visit on the first new-policy task, finalised by `session`. */
-async function finalisedVisit(session: string): Promise<VisitView> {
-  const taskId = (await api('tasks.list', { kind: 'new_policy', limit: 1 }, session)).rows[0]!.id;
-  return finaliseThrough(api, session, taskId);
-}
+const finalisedVisit = (session: string) => finaliseNthNewPolicy(api, session);
 
 beforeAll(async () => {
   app = await startBrowserMode();

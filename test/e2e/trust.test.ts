@@ -1,9 +1,9 @@
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuditEntryView, VisitView } from '../../shared/api/contract';
+import type { AuditEntryView } from '../../shared/api/contract';
 import { bridgeApi, setUpDemoBranch, launchChromium, startBrowserMode, waitForText, watchForErrors, type RunningApp } from '../support/browser-mode';
-import { finaliseThrough } from '../support/visit-flow';
+import { finaliseNthNewPolicy } from '../support/visit-flow';
 
 let app: RunningApp;
 const api: ReturnType<typeof bridgeApi> = (method, input, session) => bridgeApi(app)(method, input, session);
@@ -53,10 +53,7 @@ async function wholeAuditLog(): Promise<AuditEntryView[]> {
   }
 }
 
-async function finalisedVisit(session: string, offset: number): Promise<VisitView> {
-  const taskId = (await api('tasks.list', { kind: 'new_policy', offset, limit: 1 }, session)).rows[0]!.id;
-  return finaliseThrough(api, session, taskId);
-}
+const finalisedVisit = (session: string, offset: number) => finaliseNthNewPolicy(api, session, offset);
 
 const MASKED_PHONE = /^1\d{2}\*{4}\d{4}$/;
 

@@ -36,6 +36,12 @@ export async function finaliseThrough(api: Api, session: string, taskId: number,
   return api('visits.finalise', { visitId: v.id }, session);
 }
 
+/** The same on the n-th new-policy task on the board, through any transport (the e2e tests' bridge). */
+export async function finaliseNthNewPolicy(api: Api, session: string, offset = 0): Promise<VisitView> {
+  const taskId = (await api('tasks.list', { kind: 'new_policy', offset, limit: 1 }, session)).rows[0]!.id;
+  return finaliseThrough(api, session, taskId);
+}
+
 /** The same on the n-th new-policy task of an in-process app, at the app's own clock. */
 export async function finalisedVisit(app: TestApp, session: string, offset = 0, now = DEMO_NOW()): Promise<VisitView> {
   const taskId = app.db.prepare("SELECT id FROM visit_tasks WHERE kind = 'new_policy' ORDER BY id LIMIT 1 OFFSET ?").pluck().get(offset) as number;
