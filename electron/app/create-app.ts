@@ -251,8 +251,13 @@ export function createApp(options: AppOptions): VisitDeskApp {
     },
     'audit.list': (input) => audit.list(input),
     'audit.verify': (_input, ctx) => {
-      const report = verifyEverything(audit, visits, now());
-      audit.append({ ...by(ctx), action: 'audit_verified', detail: report.ok ? 'ok' : 'problems' });
+      const report = verifyEverything(db, audit, visits, now());
+      try {
+        audit.append({ ...by(ctx), action: 'audit_verified', detail: report.ok ? 'ok' : 'problems' });
+      } catch (err) {
+        // A damaged file may refuse the write too; the report saying so matters more than its log line.
+        if (!report.fileProblem) throw err;
+      }
       return report;
     },
     'audit.notePrint': ({ visitId }, ctx) => {

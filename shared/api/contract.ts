@@ -457,6 +457,8 @@ export interface AuditEntryView {
 
 export interface VerifyReport {
   checkedAt: string;
+  /** Every page of the database file re-read and authenticated; the problem when one fails, else null. */
+  fileProblem: string | null;
   /** Entries walked in the hash chain. */
   entries: number;
   /** The first broken link of the chain, or null when it holds. */

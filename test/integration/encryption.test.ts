@@ -152,4 +152,29 @@ describe('encryption at rest', () => {
     const report = ok(await app.api('audit.verify', {}, b.admin));
     expect(report.recordProblems[0]?.message).toContain('附件');
   });
+
+  it('reports one byte changed anywhere in the database file, even in pages no record check reads', async () => {
+    const b = await demoBranch();
+    await finalisedVisit(b.app, b.staff, 0);
+    const dir = b.app.dataDir;
+    b.app.db.pragma('wal_checkpoint(TRUNCATE)');
+    b.app.close();
+    cleanups.push(() => b.app.cleanup());
+    const file = path.join(dir, DATABASE_FILE_NAME);
+    const bytes = fs.readFileSync(file);
+    // Page 1 holds the schema (opening would fail outright); flip a byte in the middle instead.
+    bytes[Math.floor(bytes.length / 2)]! ^= 0x01;
+    fs.writeFileSync(file, bytes);
+    const again = createApp({ dataDir: dir, transport: 'browser', log: () => {}, autoSyncMs: 0, env: {} });
+    try {
+      const signIn = await again.call('auth.signIn', { username: 'admin', password: 'admin-pass-1' });
+      const token = ok(signIn as never as { ok: true; value: { sessionToken: string } }).sessionToken;
+      const r = await again.call('audit.verify', {}, { sessionToken: token });
+      const report = ok(r as never as { ok: true; value: { ok: boolean; fileProblem: string | null } });
+      expect(report.ok).toBe(false);
+      expect(report.fileProblem).toMatch(/数据库文件/);
+    } finally {
+      again.close();
+    }
+  });
 });

@@ -156,7 +156,7 @@ describe('verify', () => {
     ok(await app.api('countersign.sign', { visitIds: [b.id], password: 'demo1234', ...sig }, manager));
     expect(code(await app.api('audit.verify', {}, staff))).toBe('forbidden');
     const good = ok(await app.api('audit.verify', {}, admin));
-    expect(good).toMatchObject({ ok: true, chainBreak: null, records: 2, recordProblems: [] });
+    expect(good).toMatchObject({ ok: true, fileProblem: null, chainBreak: null, records: 2, recordProblems: [] });
 
     // One changed character in the record sheet.
     app.db.prepare("UPDATE visits SET sheet_summary = sheet_summary || '。' WHERE id = ?").run(a.id);

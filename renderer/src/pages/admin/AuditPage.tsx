@@ -82,6 +82,7 @@ function VerifyResult({ report }: { report: VerifyReport }) {
         description={
           <>
             <div>{counts}</div>
+            {report.fileProblem && <div data-testid="verify-file">{report.fileProblem}</div>}
             <div data-testid="verify-chain">
               {report.chainBreak ? t('audit.verify.chainBroken', { id: report.chainBreak.id, message: report.chainBreak.message }) : t('audit.verify.chainOk')}
             </div>
