@@ -190,10 +190,13 @@ export function createApp(options: AppOptions): VisitDeskApp {
     'tasks.summary': (_input, ctx) => tasks.summary(scope(ctx)),
     'tasks.list': (input, ctx) => tasks.list(input, today(), scope(ctx)),
     'calendar.years': () => ({ years: calendar.years(), missing: calendar.missingYears(today()) }),
-    'calendar.import': (input, ctx) =>
-      calendar.importFile(input.fileName, decodeBase64File(input.contentBase64, input.fileName, 10 * 1024 * 1024), userId(ctx), now(), (next) =>
+    'calendar.import': (input, ctx) => {
+      const loaded = calendar.importFile(input.fileName, decodeBase64File(input.contentBase64, input.fileName, 10 * 1024 * 1024), userId(ctx), now(), (next) =>
         recomputeDeadlines(db, next, today(), now()),
-      ),
+      );
+      audit.append({ ...by(ctx), action: 'calendar_loaded' });
+      return loaded;
+    },
     'rules.list': () => ({ counting: COUNTING_RULE_DESCRIPTION, rules: RULES_IN_FORCE }),
     'rules.try': ({ facts }) => {
       const r = computeDeadline(facts, calendar.current());
@@ -205,6 +208,7 @@ export function createApp(options: AppOptions): VisitDeskApp {
     'questionnaire.import': (input, ctx) => {
       const bytes = decodeBase64File(input.contentBase64, input.fileName, 1024 * 1024);
       const t = templates.import(input.fileName, bytes.toString('utf8'), userId(ctx), now());
+      audit.append({ ...by(ctx), action: 'template_imported', detail: `${t.id} v${t.version}` });
       const summary = templates.list().find((s) => s.id === t.id && s.version === t.version);
       if (!summary) throw new AppError('internal', '问卷已保存但无法读取');
       return summary;

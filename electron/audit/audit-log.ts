@@ -3,34 +3,8 @@ import type { Database } from 'better-sqlite3-multiple-ciphers';
 import type { AuditEntryView } from '../../shared/api/contract';
 import { stmt } from '../db/statements';
 
-export type AuditAction =
-  | 'sign_in'
-  | 'sign_in_failed'
-  | 'account_locked'
-  | 'visit_finalised'
-  | 'visit_corrected'
-  | 'visit_countersigned'
-  | 'visit_returned'
-  | 'import'
-  | 'calendar_loaded'
-  | 'template_imported'
-  | 'account_created'
-  | 'account_updated'
-  | 'account_disabled'
-  | 'password_reset'
-  | 'password_changed'
-  | 'pii_revealed'
-  | 'record_printed'
-  | 'export'
-  | 'audit_verified'
-  | 'sync_sent'
-  | 'problem_opened'
-  | 'problem_assigned'
-  | 'problem_explained'
-  | 'problem_second_visit'
-  | 'problem_closed'
-  | 'problem_reopened'
-  | 'problem_escalated';
+export type { AuditAction } from '../../shared/domain/audit-actions';
+import type { AuditAction } from '../../shared/domain/audit-actions';
 
 export interface AuditEntry {
   id: number;

@@ -53,6 +53,7 @@ describe('the working-day calendar in the app', () => {
     const first = await app.api('calendar.import', { fileName: '2027.xlsx', contentBase64: await calendarXlsx(NEW_YEAR_2027, '国务院办公厅关于2027年部分节假日安排的通知') }, admin);
     expect(first).toMatchObject({ ok: true, value: { year: 2027, holidays: 4, makeupWorkdays: 1, replacedBuiltIn: false } });
     expect(first.ok && first.value.tasksRecomputed).toBeGreaterThanOrEqual(1);
+    expect(app.db.prepare("SELECT count(*) FROM audit_log WHERE action = 'calendar_loaded'").pluck().get()).toBe(1);
 
     const task = app.db.prepare('SELECT due_on, due_explanation, due_warnings FROM visit_tasks WHERE id = ?').get(id) as { due_on: string; due_explanation: string; due_warnings: string | null };
     // 2027-01-01 is a holiday in the loaded arrangement, so the period runs on to Monday 2027-01-04.

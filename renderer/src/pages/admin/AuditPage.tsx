@@ -7,7 +7,8 @@ import type { Role } from '../../../../shared/domain/roles';
 import { call } from '../../api/client';
 import type { MessageKey } from '../../i18n/messages';
 import { useAppStore, useT } from '../../stores/app-store';
-import { ACTION_KEYS, AUDIT_ACTIONS, ROLE_KEYS, actionKey, branchTime, objectKey } from './format';
+import { AUDIT_ACTIONS } from '../../../../shared/domain/audit-actions';
+import { ACTION_KEYS, ROLE_KEYS, actionKey, branchTime, objectKey } from './format';
 
 const PAGE_SIZE = 50;
 /** main lists at most this many record problems in one report. */

@@ -1,5 +1,6 @@
 import type { ApiError } from '../../../../shared/api/envelope';
 import type { Role } from '../../../../shared/domain/roles';
+import { AUDIT_ACTIONS, type AuditAction } from '../../../../shared/domain/audit-actions';
 import type { MessageKey } from '../../i18n/messages';
 
 /**
@@ -32,67 +33,10 @@ export function formLevelMessage(error: ApiError, placed: string | null): string
   return issues.length > 0 && issues.every((i) => error.message.includes(i.message)) ? null : error.message;
 }
 
-/** Every action main writes to the audit log (electron/audit/audit-log.ts AuditAction). */
-export const AUDIT_ACTIONS = [
-  'sign_in',
-  'sign_in_failed',
-  'account_locked',
-  'visit_finalised',
-  'visit_corrected',
-  'visit_countersigned',
-  'visit_returned',
-  'import',
-  'calendar_loaded',
-  'template_imported',
-  'account_created',
-  'account_updated',
-  'account_disabled',
-  'password_reset',
-  'password_changed',
-  'pii_revealed',
-  'record_printed',
-  'export',
-  'audit_verified',
-  'sync_sent',
-  'problem_opened',
-  'problem_assigned',
-  'problem_explained',
-  'problem_second_visit',
-  'problem_closed',
-  'problem_reopened',
-  'problem_escalated',
-] as const;
-export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+/** The label of each audit action ('audit.action.<action>' in the messages). */
+export const ACTION_KEYS = Object.fromEntries(AUDIT_ACTIONS.map((a) => [a, `audit.action.${a}` satisfies MessageKey])) as Record<AuditAction, MessageKey>;
 
-export const ACTION_KEYS: Record<AuditAction, MessageKey> = {
-  sign_in: 'audit.action.sign_in',
-  sign_in_failed: 'audit.action.sign_in_failed',
-  account_locked: 'audit.action.account_locked',
-  visit_finalised: 'audit.action.visit_finalised',
-  visit_corrected: 'audit.action.visit_corrected',
-  visit_countersigned: 'audit.action.visit_countersigned',
-  visit_returned: 'audit.action.visit_returned',
-  import: 'audit.action.import',
-  calendar_loaded: 'audit.action.calendar_loaded',
-  template_imported: 'audit.action.template_imported',
-  account_created: 'audit.action.account_created',
-  account_updated: 'audit.action.account_updated',
-  account_disabled: 'audit.action.account_disabled',
-  password_reset: 'audit.action.password_reset',
-  password_changed: 'audit.action.password_changed',
-  pii_revealed: 'audit.action.pii_revealed',
-  record_printed: 'audit.action.record_printed',
-  export: 'audit.action.export',
-  audit_verified: 'audit.action.audit_verified',
-  sync_sent: 'audit.action.sync_sent',
-  problem_opened: 'audit.action.problem_opened',
-  problem_assigned: 'audit.action.problem_assigned',
-  problem_explained: 'audit.action.problem_explained',
-  problem_second_visit: 'audit.action.problem_second_visit',
-  problem_closed: 'audit.action.problem_closed',
-  problem_reopened: 'audit.action.problem_reopened',
-  problem_escalated: 'audit.action.problem_escalated',
-};
+
 
 /** The label's key, or null for an action this renderer does not know (shown as its code). */
 export function actionKey(action: string): MessageKey | null {
