@@ -9,13 +9,14 @@ import { boardOrder } from './008_board_order';
 import { idleLock } from './009_idle_lock';
 import { people } from './010_people';
 import { sync } from './011_sync';
+import { problemCaseLinks } from './013_problem_case_links';
 import { problemLifecycle } from './012_problem_lifecycle';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
 
 /** Every migration, in order. Append only: never edit one that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [initial, rulesAndCalendar, tasksIn, visits, taskSearch, trust, countersign, boardOrder, idleLock, people, sync, problemLifecycle];
+export const MIGRATIONS: readonly Migration[] = [initial, rulesAndCalendar, tasksIn, visits, taskSearch, trust, countersign, boardOrder, idleLock, people, sync, problemLifecycle, problemCaseLinks];
 
 export const LATEST_VERSION = MIGRATIONS.length;
 

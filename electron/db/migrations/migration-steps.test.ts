@@ -107,4 +107,13 @@ describe('every migration steps from the one before', () => {
     expect(() => db.prepare("UPDATE problem_case_events SET detail = 'x'").run()).toThrow(/append-only/);
     db.close();
   });
+
+  it('013 problem_case_links: a task\'s and a visit\'s problem cases are found by index', () => {
+    const db = stepTo(13);
+    for (const [col, index] of [['task_id', 'problem_cases_task'], ['visit_id', 'problem_cases_visit']]) {
+      const plan = db.prepare(`EXPLAIN QUERY PLAN SELECT id FROM problem_cases WHERE ${col} = 1`).all() as { detail: string }[];
+      expect(plan.map((p) => p.detail).join(' ')).toContain(index);
+    }
+    db.close();
+  });
 });
