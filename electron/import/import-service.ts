@@ -197,7 +197,8 @@ export function createImportService({ db, uploads, jobs, calendar, now, today, e
         const up = uploads.get(preview.uploadId, userId);
         const at = now().toISOString();
         const day = today();
-        const writer = createImportWriter(db, day);
+        const cal = calendar();
+        const writer = createImportWriter(db, day, (facts) => taskDeadline(facts, cal, day));
         // One transaction: the list is imported whole or not at all. It is written in chunks,
         // yielding between them so progress and 取消 still answer; meanwhile every other call
         // waits (see `exclusive` in create-app), so nothing else lands inside this transaction.
@@ -218,7 +219,7 @@ export function createImportService({ db, uploads, jobs, calendar, now, today, e
             for (let i = 0; i < preview.rows.length; i++) {
               const r = writer.apply(preview.rows[i]!, { batchId, userId, at });
               counts[r.action]++;
-              if (r.taskId !== null) touched.push(r.taskId);
+              if (r.taskId !== null && !r.deadlineDone) touched.push(r.taskId);
               if (i % WRITE_CHUNK === WRITE_CHUNK - 1) {
                 progress(i + 1, preview.rows.length, '写入数据库');
                 await new Promise((resolve) => setImmediate(resolve));

@@ -3,6 +3,7 @@ import { halfYearKey, yearKey } from '../../shared/dates';
 import type { TaskKind } from '../../shared/domain/tasks';
 import { maskIdNumber, maskPhone } from '../../shared/domain/masking';
 import { stmt } from '../db/statements';
+import type { StoredDeadline, TaskFactsRow } from '../tasks/deadlines';
 import { recordTaskEvent, type FieldChange } from '../tasks/task-events';
 import type { NormalizedRow } from './types';
 
@@ -87,13 +88,36 @@ function diff(existing: Cols, row: NormalizedRow, map: [keyof NormalizedRow, str
   return { set, changes };
 }
 
+/** The facts a new task's deadline depends on, as they will be stored (policy columns merged with the file's). */
+function taskFacts(row: NormalizedRow, policy: Cols, task: Cols): TaskFactsRow {
+  const str = (v: string | number | null | undefined) => (v === null || v === undefined ? null : String(v));
+  const num = (v: string | number | null | undefined) => (v === null || v === undefined ? null : Number(v));
+  return {
+    id: 0,
+    kind: row.kind,
+    event_date: str(task.event_date),
+    amount_cents: num(task.amount_cents),
+    payment_method: (str(task.payment_method) as TaskFactsRow['payment_method']) ?? null,
+    payee: null,
+    paid_in_person: null,
+    juvenile_policy: null,
+    last_visit_date: str(task.last_visit_date),
+    receipt_signed_date: str(policy.receipt_signed_date),
+    issue_date: str(policy.issue_date),
+    term_years: num(policy.term_years),
+    cooling_off_days: num(policy.cooling_off_days),
+    channel: (str(policy.channel) as TaskFactsRow['channel']) ?? 'individual',
+    expiry_date: str(policy.expiry_date),
+  };
+}
+
 export type RowAction = 'create' | 'update' | 'unchanged';
 
 /**
  * Writes head-office rows: customer and policy upserted by policy number, the task by its
  * identity. Prepared once; `classify` answers without writing (for the preview).
  */
-export function createImportWriter(db: Database, today: string) {
+export function createImportWriter(db: Database, today: string, deadlineOf?: (facts: TaskFactsRow) => StoredDeadline) {
   const policyByNo = db.prepare<[string], Cols & { id: number; applicant_id: number }>('SELECT * FROM policies WHERE policy_no = ?');
   const customerById = db.prepare<[number], Cols>('SELECT * FROM customers WHERE id = ?');
   const taskByIdentity = db.prepare<[number, number, string, string], Cols & { id: number }>(
@@ -102,6 +126,11 @@ export function createImportWriter(db: Database, today: string) {
   const update = (table: string, id: number, set: Cols) => {
     const cols = Object.keys(set);
     if (cols.length) stmt(db, `UPDATE ${table} SET ${cols.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`).run(...Object.values(set), id);
+  };
+
+  const insert = (table: string, cols: Cols): number => {
+    const names = Object.keys(cols);
+    return Number(stmt(db, `INSERT INTO ${table} (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})`).run(...Object.values(cols)).lastInsertRowid);
   };
 
   const replacedPhone = db.prepare<[number, string], { n: number }>('SELECT 1 AS n FROM customer_phone_changes WHERE customer_id = ? AND old_phone = ?');
@@ -123,9 +152,10 @@ export function createImportWriter(db: Database, today: string) {
     classify: (row: NormalizedRow): RowAction => plan(row).action,
 
     /** Applies one row; returns the task id touched (null when unchanged) and what happened. */
-    apply(row: NormalizedRow, ctx: { batchId: number; userId: number; at: string }): { action: RowAction; taskId: number | null } {
+    apply(row: NormalizedRow, ctx: { batchId: number; userId: number; at: string }): { action: RowAction; taskId: number | null; deadlineDone: boolean } {
       const { policy, customer, task, c, p, t, action } = plan(row);
-      if (action === 'unchanged') return { action, taskId: null };
+      if (action === 'unchanged') return { action, taskId: null, deadlineDone: false };
+      let deadlineDone = false;
       let customerId = customer ? Number(customer.id) : 0;
       if (customer) update('customers', customerId, c.set);
       else {
@@ -141,10 +171,9 @@ export function createImportWriter(db: Database, today: string) {
       let policyId = policy ? policy.id : 0;
       if (policy) update('policies', policyId, p.set);
       else {
-        policyId = Number(
-          stmt(db, 'INSERT INTO policies (policy_no, applicant_id, product_name, product_type, channel, created_at) VALUES (?, ?, ?, ?, ?, ?)').run(row.policyNo, customerId, row.productName ?? '（未注明）', row.productType ?? 'traditional', row.channel ?? 'individual', ctx.at).lastInsertRowid,
-        );
-        update('policies', policyId, p.set);
+        // One INSERT with every column: an INSERT then an UPDATE rewrote the row and its indexes.
+        const cols: Cols = { policy_no: row.policyNo, applicant_id: customerId, product_name: '（未注明）', product_type: 'traditional', channel: 'individual', created_at: ctx.at, ...p.set };
+        policyId = insert('policies', cols);
       }
       let taskId: number;
       if (task) {
@@ -152,10 +181,20 @@ export function createImportWriter(db: Database, today: string) {
         update('visit_tasks', taskId, { ...t.set, batch_id: ctx.batchId, updated_at: ctx.at });
         recordTaskEvent(db, { taskId, at: ctx.at, userId: ctx.userId, event: 'updated', batchId: ctx.batchId, summary: '总公司清单更新了任务资料', changes: [...c.changes, ...p.changes, ...t.changes] });
       } else {
-        taskId = Number(
-          stmt(db, "INSERT INTO visit_tasks (customer_id, policy_id, kind, cycle, status, batch_id, created_at, updated_at) VALUES (?, ?, ?, ?, 'unassigned', ?, ?, ?)").run(customerId, policyId, row.kind, cycleFor(row, today), ctx.batchId, ctx.at, ctx.at).lastInsertRowid,
-        );
-        update('visit_tasks', taskId, t.set);
+        const cols: Cols = { customer_id: customerId, policy_id: policyId, kind: row.kind, cycle: cycleFor(row, today), status: 'unassigned', batch_id: ctx.batchId, created_at: ctx.at, updated_at: ctx.at, ...t.set };
+        // The deadline is computed from the same facts recomputeDeadlines would read back, and
+        // written with the row, so the task's indexes are written once.
+        let inline = false;
+        if (deadlineOf && row.kind !== 'problem_case') {
+          const d = deadlineOf(taskFacts(row, policy ? { ...policy, ...p.set } : p.set, t.set));
+          Object.assign(cols, {
+            visit_required: d.required ? 1 : 0, opens_on: d.opens, due_on: d.due, due_explanation: d.explanation,
+            due_warnings: d.warnings.length ? d.warnings.join('\n') : null, deadline_source: d.source, deadline_computed_at: ctx.at,
+          });
+          inline = true;
+        }
+        taskId = insert('visit_tasks', cols);
+        deadlineDone = inline;
         recordTaskEvent(db, { taskId, at: ctx.at, userId: ctx.userId, event: 'created', batchId: ctx.batchId, summary: '由总公司清单导入' });
         // A problem case from head office's list is a case to work to closure, not only a visit;
         // its deadline follows the task's (see recomputeDeadlines).
@@ -165,7 +204,7 @@ export function createImportWriter(db: Database, today: string) {
           );
         }
       }
-      return { action, taskId };
+      return { action, taskId, deadlineDone };
     },
   };
 }
