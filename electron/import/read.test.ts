@@ -13,7 +13,7 @@ import {
 } from '../../test/fixtures/generate-import-fixtures.mjs';
 import { tempDir } from '../../test/support/temp';
 import { probeFile } from './probe';
-import { isTotalsRow, mappingIssues, readRows } from './read';
+import { isTotalsRow, mappingIssues, MAX_IMPORT_ROWS, readRows } from './read';
 import type { NormalizedRow, ReadOptions, RowResult, SheetProbe } from './types';
 
 let fx: ImportFixtures;
@@ -363,4 +363,20 @@ describe('guards before and during reading', () => {
   ] as const)('totals row %j → %s', (cells, expected) => {
     expect(isTotalsRow([...cells], { policyNo: 0, applicantName: 1 })).toBe(expected);
   });
+});
+
+describe('the row limit', () => {
+  it(`refuses a list of more than ${MAX_IMPORT_ROWS.toLocaleString('en-US')} data rows, naming the file and the row`, async () => {
+    const file = path.join(tmp.dir, 'too-many.csv');
+    const lines = ['保单号,投保人'];
+    for (let i = 1; i <= MAX_IMPORT_ROWS + 1; i++) lines.push(`P${String(i).padStart(10, '0')},客户${i}`);
+    fs.writeFileSync(file, lines.join('\n'));
+    const probe = await probeFile(file, '超大清单.csv');
+    let n = 0;
+    const read = async () => {
+      for await (const _ of readRows(file, '超大清单.csv', probe, { mapping: probe.suggested, defaultKind: 'new_policy' })) n++;
+    };
+    await expect(read()).rejects.toThrow(`文件「超大清单.csv」的数据超过 200,000 行（第 ${MAX_IMPORT_ROWS + 2} 行已超出）`);
+    expect(n).toBe(MAX_IMPORT_ROWS);
+  }, 60_000);
 });

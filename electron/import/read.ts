@@ -3,6 +3,7 @@
  * and repeated header rows are left out; duplicates within the file are caught here, where the
  * whole file passes by. Progress is reported in bytes read; an aborted signal stops it at once.
  */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { AppError, type FieldIssue } from '../../shared/api/envelope';
 import { cancelledError, readCsvRecords } from './csv';
@@ -14,6 +15,12 @@ import type { ColumnMapping, ImportField, NormalizedRow, RawCell, ReadOptions, R
 import { readXlsxRows, unreadable, type SheetRow, type XlsxContext } from './xlsx-stream';
 
 const REQUIRED: readonly ImportField[] = ['policyNo', 'applicantName'];
+/**
+ * The most data rows one list may carry. Head office's largest lists are about 100,000 rows; a
+ * sheet filled to Excel's 1,048,576 rows is a mistake or an attack, and would hold the preview's
+ * rows in memory for nothing.
+ */
+export const MAX_IMPORT_ROWS = 200_000;
 
 /** Problems with a mapping before any row is read: a required field without a column, a column used twice. */
 export function mappingIssues(mapping: ColumnMapping, columnCount: number): FieldIssue[] {
@@ -54,10 +61,14 @@ export function isTotalsRow(cells: readonly RawCell[], mapping: ColumnMapping): 
   return filled.every((c) => typeof c === 'number' || /^[-+]?[\d,，]+(\.\d+)?(元|万元|件|笔)?$/.test(cellToText(c)));
 }
 
-/** The same fields as another row, apart from the row number and warnings' row numbers. */
+/**
+ * The same fields as another row, apart from the row number and warnings' row numbers. Kept as a
+ * digest: it is held for every row of the file until the end, and a 100,000-row list's rows as
+ * JSON were tens of megabytes.
+ */
 function contentKey(v: NormalizedRow): string {
   const { row: _row, warnings: _warnings, ...rest } = v;
-  return JSON.stringify(rest);
+  return createHash('sha1').update(JSON.stringify(rest)).digest('base64');
 }
 
 /**
@@ -115,6 +126,7 @@ export async function* readRows(filePath: string, fileName: string, probe: Sheet
   const seen = new Map<string, { row: number; content: string }>();
   const kindLabel = (v: NormalizedRow) => v.source ?? v.kind;
 
+  let dataRows = 0;
   for await (const r of source) {
     if (signal?.aborted) throw cancelledError();
     if (r.row <= probe.headerRow) {
@@ -130,6 +142,13 @@ export async function* readRows(filePath: string, fileName: string, probe: Sheet
     if (probe.headerRowCount === 1 && headers.map((_, i) => cellToText(r.cells[i]).replace(/\s+/g, '')).join('\u0001') === headerKey) {
       options.onSkip?.(r.row, '重复的表头行');
       continue;
+    }
+    if (++dataRows > MAX_IMPORT_ROWS) {
+      throw new AppError(
+        'invalid_input',
+        `${describeWhere(fileName, ctx.sheetName)}的数据超过 ${MAX_IMPORT_ROWS.toLocaleString('en-US')} 行（第 ${r.row} 行已超出），一次最多导入 ${MAX_IMPORT_ROWS.toLocaleString('en-US')} 行。请按月份或件类型拆分后分别导入。`,
+        [{ path: `rows.${r.row}`, message: '行数超过上限' }],
+      );
     }
     const result = normalizeRow(r.cells, r.row, mapping, options.defaultKind, headers, { date1904: ctx.date1904 });
     if (result.ok) {
