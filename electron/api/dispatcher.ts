@@ -4,7 +4,7 @@ import type { Access } from '../../shared/api/define';
 import { AppError, fail, ok, type Envelope } from '../../shared/api/envelope';
 import { summariseIssues, toFieldIssues } from '../../shared/api/zod-issues';
 import type { Session, SessionStore } from '../auth/sessions';
-import { StorageError } from '../db/storage-error';
+import { storageFailureMessage } from '../db/storage-error';
 
 export interface CallMeta {
   sessionToken?: unknown;
@@ -34,11 +34,8 @@ function allowed(access: Access, session: Session | null): Envelope<never> | nul
 }
 
 function storageFailure(err: unknown): Envelope<never> | null {
-  if (err instanceof StorageError) return fail('storage_error', err.message);
-  const code = (err as { code?: unknown }).code;
-  if (code === 'SQLITE_FULL') return fail('storage_error', '磁盘空间已满，本次操作未保存；已保存的数据不受影响。请清理磁盘后重试。');
-  if (code === 'SQLITE_READONLY') return fail('storage_error', '数据库为只读，本次操作未保存。请检查数据文件夹的权限。');
-  return null;
+  const message = storageFailureMessage(err);
+  return message === null ? null : fail('storage_error', message);
 }
 
 /**

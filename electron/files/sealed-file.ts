@@ -38,8 +38,14 @@ export function createSealer(databaseKey: Buffer) {
     /** Writes beside the target and renames, so a crash never leaves half a file under the real name. */
     writeFile(target: string, plain: Buffer): void {
       const tmp = `${target}.${process.pid}.tmp`;
-      fs.writeFileSync(tmp, this.seal(plain));
-      fs.renameSync(tmp, target);
+      try {
+        fs.writeFileSync(tmp, this.seal(plain));
+        fs.renameSync(tmp, target);
+      } catch (err) {
+        // A disk that filled part-way leaves no half-written file behind.
+        fs.rmSync(tmp, { force: true });
+        throw err;
+      }
     },
   };
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AppError, type ApiError } from '../../shared/api/envelope';
 import type { JobView } from '../../shared/api/contract';
+import { storageFailureMessage } from '../db/storage-error';
 
 export interface JobContext {
   signal: AbortSignal;
@@ -61,12 +62,17 @@ export function createJobRunner(log: (msg: string) => void) {
             job.view.state = controller.signal.aborted ? 'cancelled' : 'done';
           })
           .catch((err: unknown) => {
+            const storage = storageFailureMessage(err);
             if (controller.signal.aborted || (err instanceof AppError && err.code === 'cancelled')) {
               job.view.state = 'cancelled';
               job.view.error = { code: 'cancelled', message: '已取消，数据未做任何改动' };
             } else if (err instanceof AppError) {
               job.view.state = 'failed';
               job.view.error = { code: err.code, message: err.message, ...(err.issues ? { issues: err.issues } : {}) } satisfies ApiError;
+            } else if (storage !== null) {
+              // A full or failing disk is the user's to fix, and says so, as it does for a call.
+              job.view.state = 'failed';
+              job.view.error = { code: 'storage_error', message: storage };
             } else {
               log(`[job ${kind}] failed: ${(err as Error)?.name ?? 'unknown'}`);
               job.view.state = 'failed';

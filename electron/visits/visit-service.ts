@@ -281,7 +281,8 @@ export function createVisitService(deps: VisitDeps) {
     const branch = (stmt(db, 'SELECT code FROM branch WHERE id = 1').pluck().get() as string | undefined) ?? 'BR';
     const day = deps.today().replaceAll('-', '');
     const prefix = `HF${branch}-${day}-`;
-    const n = (stmt(db, "SELECT count(DISTINCT record_no) FROM visits WHERE record_no LIKE ? || '%'").pluck().get(prefix) as number) + 1;
+    // A range on the (record_no, version) index: LIKE cannot use it and read every record ever kept.
+    const n = (stmt(db, 'SELECT count(DISTINCT record_no) FROM visits WHERE record_no >= ? AND record_no < ?').pluck().get(prefix, `${prefix}~`) as number) + 1;
     return `${prefix}${String(n).padStart(4, '0')}`;
   }
 
@@ -543,10 +544,21 @@ export function createVisitService(deps: VisitDeps) {
         throw new AppError('invalid_input', `附件「${up.fileName}」不是${what}文件`, [{ path: 'file', message: `请选择${what}` }]);
       }
       const target = path.join(attachmentsDir, up.sha256);
-      if (!fs.existsSync(target)) deps.sealer.writeFile(target, plain);
-      stmt(db, 'INSERT INTO visit_attachments (visit_id, kind, file_name, mime, size, sha256, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)').run(visitId, kind, up.fileName, mime, up.size, up.sha256, at());
+      const wrote = !fs.existsSync(target);
+      if (wrote) deps.sealer.writeFile(target, plain);
+      try {
+        db.transaction(() => {
+          stmt(db, 'INSERT INTO visit_attachments (visit_id, kind, file_name, mime, size, sha256, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)').run(visitId, kind, up.fileName, mime, up.size, up.sha256, at());
+          touch(visitId);
+        })();
+      } catch (err) {
+        // The file is written before its row; when the row cannot be (a full disk), the file goes
+        // too, so no attachment lies on disk that no record knows of. One another record already
+        // shares (same bytes) is left alone.
+        if (wrote) fs.rmSync(target, { force: true });
+        throw err;
+      }
       deps.uploads.discard(uploadId);
-      touch(visitId);
       return view(visitId);
     },
 
