@@ -221,11 +221,13 @@ export function createImportService({ db, uploads, jobs, calendar, now, today, e
               counts[r.action]++;
               if (r.taskId !== null && !r.deadlineDone) touched.push(r.taskId);
               if (i % WRITE_CHUNK === WRITE_CHUNK - 1) {
+                writer.flush();
                 progress(i + 1, preview.rows.length, '写入数据库');
                 await new Promise((resolve) => setImmediate(resolve));
                 throwIfCancelled(signal);
               }
             }
+            writer.flush();
             progress(preview.rows.length, preview.rows.length, '计算回访期限');
             await new Promise((resolve) => setImmediate(resolve));
             throwIfCancelled(signal);

@@ -111,6 +111,8 @@ function taskFacts(row: NormalizedRow, policy: Cols, task: Cols): TaskFactsRow {
   };
 }
 
+const TASKS_PER_INSERT = 100;
+
 export type RowAction = 'create' | 'update' | 'unchanged';
 
 /**
@@ -133,6 +135,40 @@ export function createImportWriter(db: Database, today: string, deadlineOf?: (fa
     return Number(stmt(db, `INSERT INTO ${table} (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})`).run(...Object.values(cols)).lastInsertRowid);
   };
 
+  /**
+   * New tasks wait here and go in by TASKS_PER_INSERT rows per statement. Each statement that
+   * inserts into visit_tasks fires the search-index trigger inside a statement savepoint, and
+   * FTS5 writes out its pending terms at every savepoint: one row per statement left a tiny index
+   * segment per task and made the search index cost five times the rest of the import. Ids are
+   * handed out here (the caller holds the write transaction), so events can name their task.
+   */
+  const queuedTasks: Cols[] = [];
+  const queuedEvents: Parameters<typeof recordTaskEvent>[1][] = [];
+  let nextTaskId = 0;
+  const queueTask = (cols: Cols): number => {
+    if (nextTaskId === 0) nextTaskId = (db.prepare('SELECT ifnull(max(id), 0) + 1 FROM visit_tasks').pluck().get() as number);
+    const id = nextTaskId++;
+    queuedTasks.push({ id, ...cols });
+    if (queuedTasks.length >= TASKS_PER_INSERT) flush();
+    return id;
+  };
+  const TASK_COLUMNS = [
+    'id', 'customer_id', 'policy_id', 'kind', 'cycle', 'status', 'batch_id', 'created_at', 'updated_at', ...TASK.map(([, c]) => c),
+    'visit_required', 'opens_on', 'due_on', 'due_explanation', 'due_warnings', 'deadline_source', 'deadline_computed_at',
+  ];
+  function flush(): void {
+    for (let i = 0; i < queuedTasks.length; i += TASKS_PER_INSERT) {
+      const rows = queuedTasks.slice(i, i + TASKS_PER_INSERT);
+      const one = `(${TASK_COLUMNS.map(() => '?').join(', ')})`;
+      stmt(db, `INSERT INTO visit_tasks (${TASK_COLUMNS.join(', ')}) VALUES ${Array.from(rows, () => one).join(', ')}`).run(
+        ...rows.flatMap((r) => TASK_COLUMNS.map((c) => r[c] ?? null)),
+      );
+    }
+    queuedTasks.length = 0;
+    for (const e of queuedEvents) recordTaskEvent(db, e);
+    queuedEvents.length = 0;
+  }
+
   const replacedPhone = db.prepare<[number, string], { n: number }>('SELECT 1 AS n FROM customer_phone_changes WHERE customer_id = ? AND old_phone = ?');
 
   function plan(row: NormalizedRow) {
@@ -150,6 +186,9 @@ export function createImportWriter(db: Database, today: string, deadlineOf?: (fa
 
   return {
     classify: (row: NormalizedRow): RowAction => plan(row).action,
+
+    /** Writes the tasks still queued; call before reading tasks back and before committing. */
+    flush,
 
     /** Applies one row; returns the task id touched (null when unchanged) and what happened. */
     apply(row: NormalizedRow, ctx: { batchId: number; userId: number; at: string }): { action: RowAction; taskId: number | null; deadlineDone: boolean } {
@@ -193,9 +232,15 @@ export function createImportWriter(db: Database, today: string, deadlineOf?: (fa
           });
           inline = true;
         }
-        taskId = insert('visit_tasks', cols);
+        if (inline) {
+          taskId = queueTask(cols);
+          queuedEvents.push({ taskId, at: ctx.at, userId: ctx.userId, event: 'created', batchId: ctx.batchId, summary: '由总公司清单导入' });
+        } else {
+          flush();
+          taskId = insert('visit_tasks', cols);
+          recordTaskEvent(db, { taskId, at: ctx.at, userId: ctx.userId, event: 'created', batchId: ctx.batchId, summary: '由总公司清单导入' });
+        }
         deadlineDone = inline;
-        recordTaskEvent(db, { taskId, at: ctx.at, userId: ctx.userId, event: 'created', batchId: ctx.batchId, summary: '由总公司清单导入' });
         // A problem case from head office's list is a case to work to closure, not only a visit;
         // its deadline follows the task's (see recomputeDeadlines).
         if (row.kind === 'problem_case') {
