@@ -7,10 +7,10 @@
  */
 import type { FieldIssue } from '../../shared/api/envelope';
 import { fromDayNumber, makeDate, MAX_YEAR, MIN_YEAR, parseLooseDate, toDayNumber } from '../../shared/dates';
-import { maskIdNumber } from '../../shared/domain/masking';
+import { maskIdNumber, maskPhone } from '../../shared/domain/masking';
 import { TASK_KIND_LABELS, type Channel, type ProductType, type TaskKind, type TaskSource } from '../../shared/domain/tasks';
 import { IMPORT_FIELD_LABELS } from './headers';
-import { cellToText, charLength, cleanProse, columnLetter, dateToIso, numberToText, shorten, toHalfWidth } from './text';
+import { cellToText, charLength, cleanProse, columnLetter, dateToIso, maskDigitRuns, numberToText, shorten, toHalfWidth } from './text';
 import type { ColumnMapping, ImportField, NormalizedRow, RawCell, RowResult } from './types';
 
 /** What a single cell parses to: a value (null when empty) or the reason it is wrong. */
@@ -48,7 +48,7 @@ const MS_PER_DAY = 86_400_000;
  * later than a plain count from 1899-12-30 would say.
  */
 export function excelSerialToIso(serial: number, date1904 = false): Parsed<string> {
-  if (!Number.isFinite(serial) || serial < 0) return bad(`${numberToText(serial)} 不是有效日期`);
+  if (!Number.isFinite(serial) || serial < 0) return bad(`${shorten(numberToText(serial))} 不是有效日期`);
   const day = Math.floor(serial);
   let n: number;
   if (date1904) n = EXCEL_1904_EPOCH + day;
@@ -58,7 +58,7 @@ export function excelSerialToIso(serial: number, date1904 = false): Parsed<strin
   try {
     return okValue(fromDayNumber(n));
   } catch {
-    return bad(`Excel 日期序号 ${numberToText(serial)} 超出 ${MIN_YEAR}–${MAX_YEAR} 年范围`);
+    return bad(`Excel 日期序号 ${shorten(numberToText(serial))} 超出 ${MIN_YEAR}–${MAX_YEAR} 年范围`);
   }
 }
 
@@ -86,7 +86,8 @@ function parseDateText(raw: string): Parsed<string> {
   // A time after the date (2026-09-30 00:00:00, 2026-09-30T08:00) says nothing about the day.
   const text = raw.replace(/\s+/g, ' ').replace(/(?:[ T]\d{1,2}[:：]\d{2}(?:[:：]\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)$/, '');
   const r = parseLooseDate(text);
-  return r.ok ? okValue(r.value) : bad(r.message);
+  // The message quotes the cell: a phone in a date column is masked like any quoted value.
+  return r.ok ? okValue(r.value) : bad(maskDigitRuns(r.message));
 }
 
 // ——— Phones ———
@@ -139,7 +140,7 @@ export function parsePhone(cell: RawCell | undefined): Parsed<string> {
     return bad(`${shorten(text)} 不是有效的电话号码（手机 11 位，固定电话如 0531-88886666）`);
   }
   const others = parts.slice(1).join('、');
-  return okValue(first, `有多个号码，已取第一个 ${first}，其余（${shorten(others)}）请另行记录`);
+  return okValue(first, `有多个号码，已取第一个 ${maskPhone(first)}，其余（${shorten(others)}）请另行记录`);
 }
 
 // ——— Money ———
@@ -154,7 +155,7 @@ export function parseAmountCents(cell: RawCell | undefined, headerInWan = false)
     if (!Number.isFinite(cell)) return bad('不是有效金额');
     if (cell < 0) return bad(`${numberToText(cell)} 是负数，金额不能为负`);
     const cents = Math.round(cell * (headerInWan ? 1_000_000 : 100));
-    return cents > 1e14 ? bad(`${numberToText(cell)} 超出金额上限`) : okValue(cents);
+    return cents > 1e14 ? bad(`${shorten(numberToText(cell))} 超出金额上限`) : okValue(cents);
   }
   const text = cellValueText(cell);
   if (text === '') return okValue(null);
@@ -211,7 +212,7 @@ export function parseIdNumber(cell: RawCell | undefined): Parsed<string> {
   if (text === '') return okValue(null);
   if (/^\d{17}[\dX]$/.test(text)) {
     const birth = makeDate(Number(text.slice(6, 10)), Number(text.slice(10, 12)), Number(text.slice(12, 14)));
-    if (!birth) return bad(`身份证号 ${maskIdNumber(text)} 中的出生日期 ${text.slice(6, 14)} 不是有效日期`);
+    if (!birth) return bad(`身份证号 ${maskIdNumber(text)} 中的出生日期（第 7–14 位）不是有效日期`);
     const expected = idCheckDigit(text.slice(0, 17));
     if (text[17] !== expected) return bad(`身份证号 ${maskIdNumber(text)} 的校验位不对（按前 17 位应为 ${expected}），可能有数字抄错`);
     return okValue(text);
@@ -312,7 +313,7 @@ export function parsePaymentMethod(text: string): Parsed<'cash' | 'bank_transfer
 /** 缴费年限: 20, 20年, 20年交; 趸交 / 一次交清 is one payment, recorded as 1 year as policy systems do. */
 export function parsePayYears(cell: RawCell | undefined): Parsed<number> {
   if (typeof cell === 'number') {
-    return Number.isInteger(cell) && cell >= 1 && cell <= 100 ? okValue(cell) : bad(`${numberToText(cell)} 不是有效的缴费年限（1–100 年）`);
+    return Number.isInteger(cell) && cell >= 1 && cell <= 100 ? okValue(cell) : bad(`${shorten(numberToText(cell))} 不是有效的缴费年限（1–100 年）`);
   }
   const t = cellValueText(cell).replace(/\s+/g, '');
   if (t === '') return okValue(null);
@@ -332,7 +333,7 @@ export const WHOLE_LIFE_YEARS = 105;
 /** 保险期限（年）: 20, 20年, 终身, 6个月. Age-bound terms (至80周岁) cannot be counted here. */
 export function parseTermYears(cell: RawCell | undefined): Parsed<number> {
   if (typeof cell === 'number') {
-    return cell > 0 && cell <= 200 ? okValue(cell) : bad(`${numberToText(cell)} 不是有效的保险期限（0–200 年）`);
+    return cell > 0 && cell <= 200 ? okValue(cell) : bad(`${shorten(numberToText(cell))} 不是有效的保险期限（0–200 年）`);
   }
   const t = cellValueText(cell).replace(/\s+/g, '');
   if (t === '') return okValue(null);

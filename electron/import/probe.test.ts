@@ -109,7 +109,8 @@ describe('probeFile on workbooks', () => {
     expect(p).toMatchObject({ format: 'xlsx', headerRow: 1, headerRowCount: 1 });
     expect(p.columns.map((c) => c.header)).toEqual(['保单号', '投保人', '联系电话', '回执签署日期', '出单日期', '险种名称', '期交保费', '缴费年限', '保险期间', '件类型', '业务员']);
     // LibreOffice typed the phone and dates itself: a number and date cells.
-    expect(p.columns[2]?.samples).toEqual(['13512345678', '0531-88886666']);
+    // Samples mask phone and ID numbers as every quoted cell does.
+    expect(p.columns[2]?.samples).toEqual(['135****5678', '0531-****6666']);
     expect(p.columns[3]?.samples).toEqual(['2026-10-12', '2026-10-13']);
     expect(p.columns[8]?.samples).toEqual(['终身', '20年']); // 「20年」 is rich text there
   });

@@ -84,10 +84,26 @@ export function isBlankCell(cell: RawCell | undefined): boolean {
   return cellToText(cell) === '';
 }
 
-/** Long values are cut in messages and samples so a 10,000-character cell cannot flood the screen. */
+/**
+ * A cell's text as quoted in a message or a sample, cut so a 10,000-character cell cannot flood
+ * the screen. Phone and ID numbers are masked: one typed
+ * into the wrong column would otherwise be copied whole into previews, job errors and logs,
+ * which are shown and kept where the masked record is not.
+ */
 export function shorten(text: string, max = 30): string {
-  const chars = Array.from(text);
-  return chars.length <= max ? text : `${chars.slice(0, max).join('')}…`;
+  const chars = Array.from(maskDigitRuns(text));
+  return chars.length <= max ? chars.join('') : `${chars.slice(0, max).join('')}…`;
+}
+
+/**
+ * Runs of 11 or more digits (mobiles, ID numbers, a mobile with a digit too many) keep their first
+ * three and last four; a landline keeps its area code and last four. Shorter numbers (policy
+ * numbers like 0012345, dates typed as 20261008) stay as written.
+ */
+export function maskDigitRuns(text: string): string {
+  return text
+    .replace(/\d{11,}[\dXx]?/g, (run) => `${run.slice(0, 3)}****${run.slice(-4)}`)
+    .replace(/(?<!\d)(0\d{2,3})([-\s]?)(\d{7,8})(?!\d)/g, (_m, area: string, sep: string, local: string) => `${area}${sep}****${local.slice(-4)}`);
 }
 
 /** Length in characters as a person counts them (surrogate pairs count once). */
