@@ -151,7 +151,8 @@ export function startBridge(options: BridgeOptions): Promise<Bridge> {
 
     const url = new URL(req.url ?? '/', `http://${host}`);
     const offered = url.searchParams.get('token');
-    if (req.method === 'GET' && offered !== null && sameSecret(offered, token)) {
+    // Only the printed page address carries the token; an API address with it is just unauthorised.
+    if (req.method === 'GET' && offered !== null && !url.pathname.startsWith('/api/') && sameSecret(offered, token)) {
       // Move the token from the address bar into a cookie so it does not linger in history.
       res.writeHead(302, {
         ...SECURITY_HEADERS,

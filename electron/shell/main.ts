@@ -3,11 +3,9 @@ import path from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, session, type WebContents } from 'electron';
 import { createApp, type VisitDeskApp } from '../app/create-app';
 import { StorageError } from '../db/storage-error';
+import { appProtocolHandler, denyAllPermissions, hardenWebContents } from './hardening';
 import { registerContractIpc } from './ipc';
-import { CONTENT_SECURITY_POLICY } from './security-policy';
-import { APP_ORIGIN, APP_SCHEME, resolveAppAsset, windowOptions } from './window-options';
-
-const MIME: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png', '.woff2': 'font/woff2' };
+import { APP_ORIGIN, APP_SCHEME, windowOptions } from './window-options';
 
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 
@@ -36,12 +34,7 @@ if (!app.requestSingleInstanceLock()) {
     win?.focus();
   });
 
-  app.on('web-contents-created', (_event, contents) => {
-    contents.on('will-navigate', (e) => e.preventDefault());
-    contents.on('will-redirect', (e) => e.preventDefault());
-    contents.on('will-attach-webview', (e) => e.preventDefault());
-    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
-  });
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));
 
   void app.whenReady().then(() => {
     const rendererDir = path.join(__dirname, '..', 'renderer');
@@ -76,15 +69,8 @@ if (!app.requestSingleInstanceLock()) {
       return;
     }
 
-    session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
-    session.defaultSession.setPermissionCheckHandler(() => false);
-    protocol.handle(APP_SCHEME, async (request) => {
-      const file = resolveAppAsset(rendererDir, request.url);
-      if (!file || !fs.existsSync(file)) return new Response('未找到', { status: 404 });
-      return new Response(await fs.promises.readFile(file), {
-        headers: { 'Content-Type': MIME[path.extname(file)] ?? 'application/octet-stream', 'Content-Security-Policy': CONTENT_SECURITY_POLICY },
-      });
-    });
+    denyAllPermissions(session.defaultSession);
+    protocol.handle(APP_SCHEME, appProtocolHandler(rendererDir));
     registerContractIpc(ipcMain, vd.call);
     createWindow();
   });

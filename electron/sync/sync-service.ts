@@ -303,7 +303,8 @@ export function createSyncService(deps: SyncDeps) {
       // A person pressed 取消: not a failure of the link, so no back-off and no error shown.
       if (signal.aborted) return { ok: false, uploaded, downloaded, error: '已取消' };
       const e = err instanceof HqError ? err : new HqError('同步时发生内部错误，已保存的数据不受影响', true, null);
-      if (!(err instanceof HqError)) deps.log(`[sync] ${(err as Error)?.name ?? 'error'}: ${(err as Error)?.message ?? ''}`.slice(0, 300));
+      // The class and code only: a message may quote a record's customer (a database error, a parse error).
+      if (!(err instanceof HqError)) deps.log(`[sync] ${(err as Error)?.name ?? 'error'} ${(err as { code?: unknown })?.code ?? ''}`.trim().slice(0, 300));
       const failures = state().failures + 1;
       const wait = e.retryable ? backoffSeconds(failures, e.retryAfter) : BACKOFF_CAP_S;
       db.prepare('UPDATE sync_state SET last_error = ?, failures = ?, retry_at = ? WHERE id = 1').run(

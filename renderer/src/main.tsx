@@ -1,3 +1,4 @@
+import './zod-jitless';
 import 'dayjs/locale/zh-cn';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -43,6 +44,18 @@ function send(opts: { method?: string; path: string; headers?: Record<string, st
     req.on('error', reject);
     if (opts.body !== undefined) req.write(opts.body);
     req.end();
+  });
+}
+
+/** The status code of a request written byte for byte on a socket. */
+function rawStatus(request: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let head = '';
+    const socket = net.connect(bridge.port, '127.0.0.1', () => socket.end(request));
+    socket.setEncoding('utf8');
+    socket.on('data', (c: string) => (head += c));
+    socket.on('error', reject);
+    socket.on('close', () => resolve(Number(/^HTTP\/1\.[01] (\d{3})/.exec(head)?.[1] ?? 0)));
   });
 }
 
@@ -114,6 +127,84 @@ describe('the loopback HTTP bridge', () => {
     });
     expect(form.status).toBe(415);
     expect(JSON.parse(form.body).error.code).toBe('invalid_input');
+  });
+
+  it('refuses a wrong token of the right length, by header and by cookie', async () => {
+    const flipped = [...bridge.token].map((c, i) => (i === bridge.token.length - 1 ? (c === 'A' ? 'B' : 'A') : c)).join('');
+    expect(flipped).toHaveLength(bridge.token.length);
+    expect(flipped).not.toBe(bridge.token);
+    expect((await api('app.status', {}, { ...json, Authorization: `Bearer ${flipped}` })).status).toBe(401);
+    expect((await api('app.status', {}, { ...json, Cookie: `vd_token_${bridge.port}=${flipped}` })).status).toBe(401);
+    // A cookie for another port's bridge (cookies are not isolated by port) does not count here.
+    expect((await api('app.status', {}, { ...json, Cookie: `vd_token_1=${bridge.token}` })).status).toBe(401);
+    expect((await send({ path: `/?token=${flipped}` })).status).toBe(401);
+  });
+
+  it('never takes the token from the query string of an API call', async () => {
+    const post = await send({ method: 'POST', path: `/api/app.status?token=${bridge.token}`, headers: json, body: '{}' });
+    expect(post.status).toBe(401);
+    expect(post.headers['set-cookie']).toBeUndefined();
+    // Nor from a GET to an API address: that would hand out the cookie from a link to an API call.
+    const get = await send({ path: `/api/app.status?token=${bridge.token}` });
+    expect(get.status).toBe(401);
+    expect(get.headers['set-cookie']).toBeUndefined();
+  });
+
+  it('refuses requests the browser marks cross-site, even with a valid cookie', async () => {
+    const cookie = { Cookie: `vd_token_${bridge.port}=${bridge.token}` };
+    const apiCall = await api('app.status', {}, { ...json, ...cookie, 'Sec-Fetch-Site': 'cross-site' });
+    expect(apiCall.status).toBe(403);
+    expect(JSON.parse(apiCall.body).error.code).toBe('forbidden');
+    const page = await send({ path: '/', headers: { ...cookie, 'Sec-Fetch-Site': 'cross-site' } });
+    expect(page.status).toBe(403);
+    const tokenLink = await send({ path: `/?token=${bridge.token}`, headers: { 'Sec-Fetch-Site': 'cross-site' } });
+    expect(tokenLink.status).toBe(403);
+    expect(tokenLink.headers['set-cookie']).toBeUndefined();
+    expect((await api('app.status', {}, { ...json, ...cookie, 'Sec-Fetch-Site': 'same-origin' })).status).toBe(200);
+  });
+
+  it('refuses every body a cross-site form can send, even carrying valid JSON, and runs nothing', async () => {
+    const cookie = `vd_token_${bridge.port}=${bridge.token}`;
+    // The classic trick: a text/plain form whose field name and value spell out a JSON body.
+    const body = JSON.stringify({ input: { branchName: '伪造支公司', branchCode: '999999', adminUsername: 'evil', adminDisplayName: '伪造', adminPassword: 'evil-pass-1' } });
+    for (const type of ['text/plain', 'text/plain; charset=utf-8', 'multipart/form-data; boundary=----x', 'application/x-www-form-urlencoded', '']) {
+      for (const credentials of [{ Cookie: cookie }, { Authorization: `Bearer ${bridge.token}` }] as Record<string, string>[]) {
+        const r = await send({ method: 'POST', path: '/api/setup.init', headers: { ...credentials, ...(type ? { 'Content-Type': type } : {}) }, body });
+        expect([type, r.status]).toEqual([type, 415]);
+        expect(JSON.parse(r.body).error.code).toBe('invalid_input');
+      }
+    }
+    const status = await app.api('app.status', {});
+    expect(status.ok && status.value.setupDone).toBe(false);
+  });
+
+  it('refuses Origins and Hosts that only look like loopback, and the null Origin', async () => {
+    for (const origin of [
+      'http://127.0.0.1.evil.com',
+      `http://127.0.0.1.evil.com:${bridge.port}`,
+      'http://localhost.evil.com',
+      `http://localhost.evil.com:${bridge.port}`,
+      `http://127.0.0.1:${bridge.port}.evil.com`,
+      `http://evil.com#127.0.0.1:${bridge.port}`,
+      `https://127.0.0.1:${bridge.port}`,
+      `http://127.0.0.1:${bridge.port}/`,
+      'null',
+    ]) {
+      const r = await api('app.status', {}, { ...auth(), Origin: origin });
+      expect([origin, r.status]).toEqual([origin, 403]);
+    }
+    for (const host of ['127.0.0.1.nip.io', `127.0.0.1.nip.io:${bridge.port}`, `localhost.evil.com:${bridge.port}`, `127.0.0.1:${bridge.port}.evil.com`, `127.0.0.1`]) {
+      const r = await send({ method: 'POST', path: '/api/app.status', headers: { ...auth(), Host: host }, body: '{}' });
+      expect([host, r.status]).toEqual([host, 403]);
+      const page = await send({ path: `/?token=${bridge.token}`, headers: { Host: host } });
+      expect([host, page.status]).toEqual([host, 403]);
+    }
+    // No Host at all (HTTP/1.0) or an empty one: written by hand, as Node's client always adds one.
+    for (const head of [`POST /api/app.status HTTP/1.0`, `POST /api/app.status HTTP/1.1\r\nHost: `]) {
+      const status = await rawStatus(`${head}\r\nAuthorization: Bearer ${bridge.token}\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}`);
+      expect([head, status]).toEqual([head, expect.toSatisfy((s: number) => s === 400 || s === 403)]);
+    }
+    expect((await api('app.status', {}, { ...auth(), Origin: `http://localhost:${bridge.port}`, Host: `localhost:${bridge.port}` })).status).toBe(200);
   });
 
   it('rejects unknown methods, malformed JSON and malformed payloads with invalid_input', async () => {
