@@ -218,8 +218,8 @@ export function createApp(options: AppOptions): VisitDeskApp {
     'jobs.cancel': ({ jobId }, ctx) => jobs.cancel(jobId, userId(ctx)),
     'uploads.begin': ({ fileName, size }, ctx) => uploads.begin(fileName, size, userId(ctx)),
     'uploads.chunk': ({ uploadId, offset, dataBase64 }, ctx) => uploads.chunk(uploadId, offset, Buffer.from(dataBase64, 'base64'), userId(ctx)),
-    'uploads.finish': ({ uploadId }, ctx) => {
-      const u = uploads.finish(uploadId, userId(ctx));
+    'uploads.finish': async ({ uploadId }, ctx) => {
+      const u = await uploads.finish(uploadId, userId(ctx));
       return { size: u.size, sha256: u.sha256 };
     },
     'import.probe': ({ uploadId }, ctx) => imports.probe(uploadId, userId(ctx)),

@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
 import { AppError } from '../../shared/api/envelope';
+import { guardZipBytes } from './zip-guard';
 
 export type CellValue = string | number | boolean | Date | null;
 
@@ -22,6 +23,8 @@ export function plainCell(value: ExcelJS.CellValue): CellValue {
  * lists use the streaming reader instead.
  */
 export async function readSmallWorkbook(bytes: Buffer, fileName: string): Promise<{ row: number; cells: CellValue[] }[]> {
+  // exceljs inflates every part into memory at once: a 2 MB bomb held the process for a minute.
+  await guardZipBytes(bytes, fileName);
   const wb = new ExcelJS.Workbook();
   try {
     await wb.xlsx.load(bytes as unknown as ArrayBuffer);

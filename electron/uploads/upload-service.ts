@@ -2,6 +2,7 @@ import { createHash, randomUUID, type Hash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../shared/api/envelope';
+import { guardZipFile } from '../files/zip-guard';
 
 export const MAX_UPLOAD_BYTES = 100 * 1024 * 1024;
 export const UPLOAD_CHUNK_BYTES = 4 * 1024 * 1024;
@@ -16,6 +17,11 @@ interface Upload {
   /** Hashed as the chunks arrive, so a 100 MB list is never read back whole. */
   hash: Hash;
   sha256: string | null;
+  /** Set once the whole file is in and has been checked as a container. */
+  checked: Promise<void> | null;
+  ready: boolean;
+  /** Why the file may not be read; what every reader of it is answered. */
+  refusal: AppError | null;
 }
 
 export interface FinishedUpload {
@@ -44,6 +50,21 @@ export function createUploadService(dataDir: string) {
     return u;
   }
 
+  /**
+   * A zip (an .xlsx, whatever its name says) is checked as a container before any reader unpacks
+   * it: bombs, lying headers, encrypted entries, DTDs, a sheet past the row limit.
+   */
+  async function checkContainer(u: Upload): Promise<void> {
+    const fh = await fs.promises.open(u.file, 'r');
+    const head = Buffer.alloc(4);
+    try {
+      await fh.read(head, 0, 4, 0);
+    } finally {
+      await fh.close();
+    }
+    if (head.readUInt32LE(0) === 0x04034b50) await guardZipFile(u.file, u.fileName);
+  }
+
   return {
     begin(fileName: string, size: number, userId: number): { uploadId: string; chunkSize: number } {
       if (size > MAX_UPLOAD_BYTES) {
@@ -55,7 +76,7 @@ export function createUploadService(dataDir: string) {
       const id = randomUUID();
       const file = path.join(dir, `${id}.part`);
       fs.writeFileSync(file, '');
-      uploads.set(id, { id, userId, fileName, size, received: 0, file, hash: createHash('sha256'), sha256: null });
+      uploads.set(id, { id, userId, fileName, size, received: 0, file, hash: createHash('sha256'), sha256: null, checked: null, ready: false, refusal: null });
       return { uploadId: id, chunkSize: UPLOAD_CHUNK_BYTES };
     },
 
@@ -64,21 +85,49 @@ export function createUploadService(dataDir: string) {
       if (u.sha256) throw new AppError('conflict', '文件已上传完毕');
       if (offset !== u.received) throw new AppError('conflict', `上传顺序错误：应从第 ${u.received} 字节继续`);
       if (u.received + data.length > u.size) throw new AppError('invalid_input', '上传的内容超过了声明的文件大小');
-      fs.appendFileSync(u.file, data);
+      try {
+        fs.appendFileSync(u.file, data);
+      } catch (err) {
+        // A chunk cut short by a full disk is taken back, so the same chunk can be sent again at
+        // the same offset once there is room; left in place, it would sit in front of the resent one.
+        try {
+          fs.truncateSync(u.file, u.received);
+        } catch {
+          /* the file is unusable either way: finish() never vouches for more than was received */
+        }
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === 'ENOSPC' || code === 'EDQUOT') {
+          throw new AppError('storage_error', `磁盘空间已满，文件「${u.fileName}」未能传完（已收到 ${u.received} 字节）。请清理磁盘后重试。`);
+        }
+        throw err;
+      }
       u.hash.update(data);
       u.received += data.length;
       return { received: u.received };
     },
 
-    finish(id: string, userId: number): FinishedUpload {
+    async finish(id: string, userId: number): Promise<FinishedUpload> {
       const u = own(id, userId);
       if (u.received !== u.size) throw new AppError('conflict', `文件未传完（${u.received}/${u.size} 字节），请重新选择文件`);
       u.sha256 ??= u.hash.digest('hex');
+      u.checked ??= checkContainer(u).catch((e: unknown) => {
+        if (!(e instanceof AppError)) throw e;
+        // The transfer itself succeeded; the file is refused where it is read (import.probe),
+        // and a refused file is of no further use and may be large: its bytes go at once.
+        u.refusal = e;
+        fs.rmSync(u.file, { force: true });
+      });
+      await u.checked;
+      u.ready = true;
       return { id: u.id, fileName: u.fileName, file: u.file, size: u.size, sha256: u.sha256 };
     },
 
+    /** A finished upload; readers never see one that has not passed `finish`'s checks. */
     get(id: string, userId: number): FinishedUpload {
-      return this.finish(id, userId);
+      const u = own(id, userId);
+      if (u.refusal) throw u.refusal;
+      if (!u.ready || !u.sha256) throw new AppError('conflict', `文件「${u.fileName}」尚未上传完毕，请重新选择文件`);
+      return { id: u.id, fileName: u.fileName, file: u.file, size: u.size, sha256: u.sha256 };
     },
 
     discard(id: string): void {
