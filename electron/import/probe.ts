@@ -193,7 +193,17 @@ export async function probeFile(filePath: string, fileName: string): Promise<She
   if (!rows.some((r) => nonEmpty(r.cells) > 0)) {
     throw new AppError('invalid_input', `${where}是空的，没有任何内容`, [{ path: 'file', message: '没有内容' }]);
   }
-  const layout = locateHeader(rows, where);
+  let layout: HeaderLayout;
+  try {
+    layout = locateHeader(rows, where);
+  } catch (e) {
+    // Text in an encoding other than UTF-8 or GB18030 (Big5, Shift_JIS) decodes as GB18030 into
+    // garbage, so no header is found; the encoding is the likelier cause and the message says so.
+    if (e instanceof AppError && fmt.format === 'csv' && fmt.encoding === 'gb18030') {
+      throw new AppError('invalid_input', `${e.message}。如果文件是繁体（Big5）、日文（Shift_JIS）等其他编码，读出来会是乱码：请在 Excel 中另存为「CSV UTF-8（逗号分隔）」后再导入`, e.issues);
+    }
+    throw e;
+  }
 
   const dataRows = rows.filter((r) => r.row > layout.headerRow && nonEmpty(r.cells) > 0);
   let width = layout.headers.length;

@@ -135,6 +135,14 @@ export async function* readRows(filePath: string, fileName: string, probe: Sheet
     }
     if (!headerChecked) checkHeader();
     if (r.cells.every((c) => isBlankCell(c))) continue;
+    // A NUL character is never text a person typed: the file is damaged or not a text file at all.
+    const nul = r.cells.findIndex((c) => typeof c === 'string' && c.includes('\u0000'));
+    if (nul >= 0) {
+      const column = headers[nul] ? `「${headers[nul]}」列` : `第 ${nul + 1} 列`;
+      throw new AppError('invalid_input', `${describeWhere(fileName, ctx.sheetName)}第 ${r.row} 行${column}含有空字符（NUL），文件可能已损坏或不是文本文件，请重新导出后再导入`, [
+        { path: `rows.${r.row}.${nul}`, message: '含有空字符' },
+      ]);
+    }
     if (isTotalsRow(r.cells, mapping)) {
       options.onSkip?.(r.row, '合计行或表尾');
       continue;

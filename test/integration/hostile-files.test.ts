@@ -294,7 +294,7 @@ describe('CSVs in unexpected encodings', () => {
     const rows = many(3000, '李四');
     rows[2500]![1] = '李\0四';
     fs.writeFileSync(file('nul-中间.csv'), Buffer.from(table(rows), 'utf8'));
-    await expectRefused(file('nul-中间.csv'), (error) => expect(`${error.message} ${JSON.stringify(error.issues ?? [])}`).toMatch(/2502/));
+    await expectRefused(file('nul-中间.csv'), (error) => expect(`${error.message} ${JSON.stringify(error.issues ?? [])}`).toMatch(/第 2501 行/)); // rows[0] is the header, so rows[2500] is line 2501
   });
 
   it('a binary file named .csv', async () => {
