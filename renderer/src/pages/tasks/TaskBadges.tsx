@@ -1,5 +1,6 @@
 import { CalendarOutlined, WarningOutlined } from '@ant-design/icons';
 import { Tag, Tooltip } from 'antd';
+import { cloneElement, useState, type HTMLAttributes, type ReactElement, type ReactNode } from 'react';
 import { TASK_STATUS_LABELS, type TaskRow, type TaskStatus } from '../../../../shared/domain/tasks';
 import { useT } from '../../stores/app-store';
 import { countdownColor, countdownFor, type Countdown } from './countdown';
@@ -70,13 +71,63 @@ export function StatusTag({ status }: { status: TaskStatus }) {
   );
 }
 
+/**
+ * antd's Tooltip, made only once the pointer first reaches its target: mounting one costs about as
+ * much as the rest of a board row, and nearly every row scrolls past without being pointed at.
+ */
+export function HoverTip({ title, children }: { title: ReactNode; children: ReactElement<HTMLAttributes<HTMLElement>> }) {
+  const [armed, setArmed] = useState(false);
+  if (armed) {
+    return (
+      <Tooltip title={title} defaultOpen>
+        {children}
+      </Tooltip>
+    );
+  }
+  return cloneElement(children, { onMouseEnter: () => setArmed(true) });
+}
+
 /** 📅 wherever a scheduled appointment exists (also on a task whose status moved on, e.g. 不成功). */
 export function AppointmentMark() {
   const t = useT();
   return (
-    <Tooltip title={t('board.hasAppointment')}>
+    <HoverTip title={t('board.hasAppointment')}>
       <CalendarOutlined className="appointment-mark" aria-label={t('board.hasAppointment')} data-testid="appointment-mark" />
-    </Tooltip>
+    </HoverTip>
+  );
+}
+
+/**
+ * antd's filled Tag as a plain span (see .vt-tag in styles.css), for the board's rows: while the
+ * table scrolls, rows are made every frame and antd's Tag is the dearer part of one.
+ */
+export function PlainTag({ color, className, testId, children }: { color: string; className: string; testId?: string; children: ReactNode }) {
+  return (
+    <span className={`vt-tag vt-tag-${color} ${className}`} data-testid={testId}>
+      {children}
+    </span>
+  );
+}
+
+/** The board's countdown badge: CountdownTag's text and colour, drawn as a PlainTag. */
+export function BoardCountdown({ task, today }: { task: TaskRow; today: string }) {
+  const text = useCountdownText();
+  const c = countdownFor(task, today);
+  const tag = (
+    <PlainTag color={countdownColor(c)} className="countdown-tag" testId="countdown">
+      {text(c)}
+    </PlainTag>
+  );
+  if (!task.dueExplanation && task.dueWarnings.length === 0) return tag;
+  return <HoverTip title={<DeadlineTip task={task} />}>{tag}</HoverTip>;
+}
+
+/** The board's status badge: StatusTag as a PlainTag. */
+export function BoardStatusTag({ status }: { status: TaskStatus }) {
+  return (
+    <PlainTag color={STATUS_COLORS[status]} className="status-tag" testId="status-tag">
+      {TASK_STATUS_LABELS[status]}
+    </PlainTag>
   );
 }
 
@@ -86,15 +137,18 @@ export function DueDate({ task }: { task: TaskRow }) {
   if (!task.dueOn && task.dueWarnings.length === 0) return null;
   return (
     <span className="due-cell">
-      {task.dueOn && (
-        <Tooltip title={task.dueExplanation}>
+      {task.dueOn &&
+        (task.dueExplanation ? (
+          <HoverTip title={task.dueExplanation}>
+            <span>{task.dueOn}</span>
+          </HoverTip>
+        ) : (
           <span>{task.dueOn}</span>
-        </Tooltip>
-      )}
+        ))}
       {task.dueWarnings.length > 0 && (
-        <Tooltip title={task.dueWarnings.map((w, i) => <div key={i}>{w}</div>)}>
+        <HoverTip title={task.dueWarnings.map((w, i) => <div key={i}>{w}</div>)}>
           <WarningOutlined className="due-warning" aria-label={t('tasks.dueWarnings')} data-testid="due-warning" />
-        </Tooltip>
+        </HoverTip>
       )}
     </span>
   );

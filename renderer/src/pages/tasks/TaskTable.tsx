@@ -1,19 +1,23 @@
 import { CaretDownOutlined, CaretUpOutlined } from '@ant-design/icons';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { Checkbox, Empty, Tag } from 'antd';
+import { Checkbox, Empty } from 'antd';
 import { memo, useEffect, useRef, useSyncExternalStore, type KeyboardEvent, type ReactNode } from 'react';
 import { TASK_KIND_LABELS, TASK_SOURCE_LABELS, type TaskRow } from '../../../../shared/domain/tasks';
 import type { MessageKey } from '../../i18n/messages';
 import { useT } from '../../stores/app-store';
-import { AppointmentMark, CountdownTag, DueDate, StatusTag } from './TaskBadges';
+import { AppointmentMark, BoardCountdown, BoardStatusTag, DueDate, PlainTag } from './TaskBadges';
 import type { WindowedRows } from './task-windows';
 
 const ROW_HEIGHT = 40;
 const HEADER_HEIGHT = 40;
 /** Rows fetched ahead of the view, so a window boundary is loaded before it scrolls in. */
 const PREFETCH_ROWS = 60;
-/** While the scrollbar is dragged across thousands of rows, ask main at most this often. */
-const FETCH_THROTTLE_MS = 120;
+/**
+ * While the scrollbar is dragged across thousands of rows, a window asked for now is out of view
+ * before it arrives: ask main once the view moves less than the prefetch margin between frames,
+ * or after it has stood still this long.
+ */
+const FETCH_SETTLE_MS = 100;
 /** Rows drawn as placeholders before the first answer tells the real count. */
 const PLACEHOLDER_ROWS = 12;
 
@@ -32,20 +36,26 @@ const COLUMNS: Column[] = [
   { key: 'phone', title: 'board.col.phone', track: '118px', render: (r) => r.phoneMasked },
   { key: 'policy', title: 'board.col.policyNo', track: 'minmax(140px, 1.2fr)', render: (r) => r.policyNo, text: (r) => r.policyNo ?? '' },
   { key: 'kind', title: 'board.col.kind', track: '118px', render: (r) => TASK_KIND_LABELS[r.kind], text: (r) => TASK_KIND_LABELS[r.kind] },
-  { key: 'source', title: 'board.col.source', track: '92px', render: (r) => (r.source ? <Tag className="source-tag">{TASK_SOURCE_LABELS[r.source]}</Tag> : null) },
+  { key: 'source', title: 'board.col.source', track: '92px', render: (r) =>
+      r.source ? (
+        <PlainTag color="default" className="source-tag">
+          {TASK_SOURCE_LABELS[r.source]}
+        </PlainTag>
+      ) : null,
+  },
   {
     key: 'status',
     title: 'board.col.status',
     track: '96px',
     render: (r) => (
       <span className="status-cell">
-        <StatusTag status={r.status} />
+        <BoardStatusTag status={r.status} />
         {r.hasAppointment && <AppointmentMark />}
       </span>
     ),
   },
   { key: 'assignee', title: 'board.col.assignee', track: '76px', render: (r) => r.assigneeName, text: (r) => r.assigneeName ?? '' },
-  { key: 'countdown', title: 'board.col.countdown', track: '128px', render: (r, today) => <CountdownTag task={r} today={today} /> },
+  { key: 'countdown', title: 'board.col.countdown', track: '128px', render: (r, today) => <BoardCountdown task={r} today={today} /> },
   { key: 'due', title: null, track: '116px', render: (r) => <DueDate task={r} /> },
 ];
 
@@ -99,53 +109,22 @@ export function TaskTable({ rows, today, sort, onSortChange, onOpen, activeId, s
     scrollRef.current?.scrollTo({ top: 0 });
   }, [rows]);
 
-  const lastFetch = useRef(0);
+  const lastFirst = useRef(first);
   useEffect(() => {
-    const load = () => {
-      lastFetch.current = Date.now();
-      rows.ensure(first - PREFETCH_ROWS, last + PREFETCH_ROWS);
-    };
-    const wait = known ? FETCH_THROTTLE_MS - (Date.now() - lastFetch.current) : 0;
-    if (wait <= 0) return load();
-    const timer = setTimeout(load, wait);
+    const jump = Math.abs(first - lastFirst.current);
+    lastFirst.current = first;
+    const load = () => rows.ensure(first - PREFETCH_ROWS, last + PREFETCH_ROWS);
+    if (!known || jump <= PREFETCH_ROWS) return load();
+    const timer = setTimeout(load, FETCH_SETTLE_MS);
     return () => clearTimeout(timer);
   }, [rows, first, last, known]);
 
   return (
-    <div className="vt" role="table" aria-rowcount={count + 1} data-testid="task-table">
+    <div className={virtualizer.isScrolling ? 'vt vt-scrolling' : 'vt'} role="table" aria-rowcount={count + 1} data-testid="task-table">
       <div ref={scrollRef} className="vt-scroll">
         <div className="vt-inner" style={{ height: virtualizer.getTotalSize(), minWidth: MIN_WIDTH }}>
-          <div className="vt-head" role="row" style={{ gridTemplateColumns: grid, height: HEADER_HEIGHT }}>
-            {selection && (
-              <div className="vt-cell vt-check" role="columnheader">
-                <Checkbox
-                  checked={selection.all === 'all'}
-                  indeterminate={selection.all === 'some'}
-                  onChange={selection.onToggleAll}
-                  aria-label={t('board.selectAll')}
-                  data-testid="select-all"
-                />
-              </div>
-            )}
-            {COLUMNS.map((c) =>
-              c.key === 'due' ? (
-                <div key={c.key} className="vt-cell" role="columnheader" aria-sort={sort === 'due' ? 'ascending' : 'descending'}>
-                  <button type="button" className="vt-sort" onClick={() => onSortChange(sort === 'due' ? '-due' : 'due')} title={t('board.sortHint')} data-testid="sort-due">
-                    {t('board.col.due')}
-                    <span className="vt-sort-icons">
-                      <CaretUpOutlined className={sort === 'due' ? 'on' : ''} />
-                      <CaretDownOutlined className={sort === '-due' ? 'on' : ''} />
-                    </span>
-                  </button>
-                </div>
-              ) : (
-                <div key={c.key} className="vt-cell" role="columnheader">
-                  {c.title ? t(c.title) : null}
-                </div>
-              ),
-            )}
-          </div>
-          {items.map((item) => {
+          <Head grid={grid} sort={sort} onSortChange={onSortChange} all={selection?.all} onToggleAll={selection?.onToggleAll} />
+          {items.map((item, position) => {
             const row = rows.rowAt(item.index);
             return row ? (
               <Row
@@ -162,7 +141,9 @@ export function TaskTable({ rows, today, sort, onSortChange, onOpen, activeId, s
                 onToggle={selection?.onToggle}
               />
             ) : (
-              <Placeholder key={`p${item.index}`} index={item.index} start={item.start} grid={grid} selectable={!!selection} />
+              // Keyed by place on screen, not by row: while placeholders stream past (the scrollbar
+              // dragged), the same elements move instead of hundreds being made and dropped per frame.
+              <Placeholder key={`p${position}`} index={item.index} start={item.start} grid={grid} selectable={!!selection} />
             );
           })}
         </div>
@@ -175,6 +156,51 @@ export function TaskTable({ rows, today, sort, onSortChange, onOpen, activeId, s
     </div>
   );
 }
+
+interface HeadProps {
+  grid: string;
+  sort: 'due' | '-due';
+  onSortChange: (sort: 'due' | '-due') => void;
+  all: 'none' | 'some' | 'all' | undefined;
+  onToggleAll: (() => void) | undefined;
+}
+
+/** The sticky header: memoised, so the per-frame renders while scrolling leave it alone. */
+const Head = memo(function Head({ grid, sort, onSortChange, all, onToggleAll }: HeadProps) {
+  const t = useT();
+  return (
+    <div className="vt-head" role="row" style={{ gridTemplateColumns: grid, height: HEADER_HEIGHT }}>
+      {onToggleAll && (
+        <div className="vt-cell vt-check" role="columnheader">
+          <Checkbox
+            checked={all === 'all'}
+            indeterminate={all === 'some'}
+            onChange={onToggleAll}
+            aria-label={t('board.selectAll')}
+            data-testid="select-all"
+          />
+        </div>
+      )}
+      {COLUMNS.map((c) =>
+        c.key === 'due' ? (
+          <div key={c.key} className="vt-cell" role="columnheader" aria-sort={sort === 'due' ? 'ascending' : 'descending'}>
+            <button type="button" className="vt-sort" onClick={() => onSortChange(sort === 'due' ? '-due' : 'due')} title={t('board.sortHint')} data-testid="sort-due">
+              {t('board.col.due')}
+              <span className="vt-sort-icons">
+                <CaretUpOutlined className={sort === 'due' ? 'on' : ''} />
+                <CaretDownOutlined className={sort === '-due' ? 'on' : ''} />
+              </span>
+            </button>
+          </div>
+        ) : (
+          <div key={c.key} className="vt-cell" role="columnheader">
+            {c.title ? t(c.title) : null}
+          </div>
+        ),
+      )}
+    </div>
+  );
+});
 
 interface RowProps {
   row: TaskRow;
