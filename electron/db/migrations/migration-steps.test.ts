@@ -64,6 +64,22 @@ describe('every migration steps from the one before', () => {
     db.close();
   });
 
+  it('015 due_filter_index: counting overdue open tasks reads the index alone', () => {
+    const db = stepTo(15);
+    const plan = db
+      .prepare("EXPLAIN QUERY PLAN SELECT count(*) FROM visit_tasks t WHERE t.visit_required = 1 AND t.status NOT IN ('done', 'to_countersign') AND t.due_on < '2026-11-25'")
+      .all() as { detail: string }[];
+    expect(plan.map((p) => p.detail).join(' ')).toContain('COVERING INDEX visit_tasks_due_open');
+    db.close();
+  });
+
+  it('014 visit_attachments_index: the attachments of a visit are read through an index, not a scan', () => {
+    const db = stepTo(14);
+    const plan = db.prepare('EXPLAIN QUERY PLAN SELECT id, sha256 FROM visit_attachments WHERE visit_id = 1 ORDER BY id').all() as { detail: string }[];
+    expect(plan.map((p) => p.detail).join(' ')).toContain('visit_attachments_visit');
+    db.close();
+  });
+
   it('011 sync: an install id, finalised records from before queued in the outbox, one row per key', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vd-mig-'));
     const file = path.join(dir, 'm.sqlite');
