@@ -307,17 +307,22 @@ export function createVisitService(deps: VisitDeps) {
       const template = templates.get(templateId);
       const visitor = stmt(db, 'SELECT display_name FROM users WHERE id = ?').pluck().get(userId) as string;
       const t = at();
-      const id = Number(
-        db
-          .prepare(
-            `INSERT INTO visits (record_no, task_id, customer_id, policy_id, kind, product_type, template_id, template_version, visitor_id,
-               sheet_customer_name, sheet_policy_no, sheet_visitor, sheet_phone, sheet_place, created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          )
-          .run(nextRecordNo(), facts.task_id, facts.customer_id, facts.policy_id, kind, productType ?? null, template.id, template.version, userId,
-            facts.name, facts.policy_no, visitor, facts.phone, facts.address, t, t).lastInsertRowid,
-      );
-      if (facts.task_id !== null) deps.refreshTaskStatus(Number(facts.task_id));
+      // The draft and its task's status commit together: a crash between the two left the task
+      // showing its old status (待分配) with a visit under way, and resuming never refreshes it.
+      const id = db.transaction(() => {
+        const inserted = Number(
+          db
+            .prepare(
+              `INSERT INTO visits (record_no, task_id, customer_id, policy_id, kind, product_type, template_id, template_version, visitor_id,
+                 sheet_customer_name, sheet_policy_no, sheet_visitor, sheet_phone, sheet_place, created_at, updated_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+            )
+            .run(nextRecordNo(), facts.task_id, facts.customer_id, facts.policy_id, kind, productType ?? null, template.id, template.version, userId,
+              facts.name, facts.policy_no, visitor, facts.phone, facts.address, t, t).lastInsertRowid,
+        );
+        if (facts.task_id !== null) deps.refreshTaskStatus(Number(facts.task_id));
+        return inserted;
+      })();
       return view(id);
     },
 
