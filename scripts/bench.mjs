@@ -17,5 +17,5 @@ await build({
   external: ['better-sqlite3-multiple-ciphers', 'exceljs'],
   logLevel: 'warning',
 });
-const r = spawnSync(process.execPath, ['--max-old-space-size=4096', out, ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
+const r = spawnSync(process.execPath, ['--max-old-space-size=4096', '--expose-gc', out, ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
 process.exit(r.status ?? 1);

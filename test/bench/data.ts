@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import { createHash } from 'node:crypto';
 import type { Database } from 'better-sqlite3-multiple-ciphers';
 import { seededRandom } from '../../electron/demo/random';
 import { personName, mobile, address } from '../../electron/demo/people';
@@ -63,5 +64,130 @@ export function fillTasks(db: Database, n: number): void {
         task.run(c, p, due, at, at);
       }
     })();
+  }
+}
+
+/**
+ * Runs a large fill with a big page cache and without fsync on this connection, then restores both
+ * and truncates the WAL: the data is scaffolding for the timed part, not what is measured.
+ */
+export function bulkFill<T>(db: Database, fill: () => T): T {
+  const cache = db.pragma('cache_size', { simple: true }) as number;
+  const sync = db.pragma('synchronous', { simple: true }) as number;
+  db.pragma('cache_size = -524288');
+  db.pragma('synchronous = OFF');
+  try {
+    return fill();
+  } finally {
+    db.pragma(`cache_size = ${cache}`);
+    db.pragma(`synchronous = ${sync}`);
+    db.pragma('wal_checkpoint(TRUNCATE)');
+  }
+}
+
+const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤';
+const GIVEN = '伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红建国志文斌辉宇鹏飞云燕婷浩凯琳雪梅慧晨欣怡子涵俊峰海波宁';
+
+export interface FilledTasks {
+  /** Ids of the first customer, policy and task written; the k-th row (from 0) has first + k. */
+  customer: number;
+  policy: number;
+  task: number;
+  n: number;
+}
+
+/**
+ * Fills N new-policy tasks (each with its customer and policy) in SQL alone, INSERT…SELECT over a
+ * counter, 100,000 rows a transaction: the same tables, indexes and search-index triggers as
+ * fillTasks, for the cases that need a million rows (names, phones and addresses are derived from
+ * the row number rather than drawn, so they repeat in a regular pattern). `dueOn` is an SQL
+ * expression over the row number x.
+ */
+export function fillTasksSql(db: Database, n: number, opts: { status?: string; dueOn?: string; log?: (msg: string) => void } = {}): FilledTasks {
+  const first = (table: string) => (db.prepare(`SELECT ifnull(max(id), 0) + 1 FROM ${table}`).pluck().get() as number);
+  const ids = { customer: first('customers'), policy: first('policies'), task: first('visit_tasks'), n };
+  const at = '2026-11-25T00:00:00.000Z';
+  const due = opts.dueOn ?? "printf('2026-%02d-%02d', 10 + x % 3, 1 + x % 28)";
+  const batch = 100_000;
+  const counter = (from: number, to: number) => `WITH RECURSIVE k(x) AS (SELECT ${from} UNION ALL SELECT x + 1 FROM k WHERE x < ${to})`;
+  const customers = (from: number, to: number) =>
+    db.prepare(`INSERT INTO customers (id, name, phone, address, created_at) ${counter(from, to)}
+      SELECT ${ids.customer} + x,
+        substr(@s, 1 + (x * 7919) % length(@s), 1) || substr(@g, 1 + (x * 104729) % length(@g), 1) || CASE WHEN x % 2 = 0 THEN substr(@g, 1 + (x * 1299709) % length(@g), 1) ELSE '' END,
+        '1' || substr('35789', 1 + x % 5, 1) || printf('%09d', (x * 982451653 + 12345) % 1000000000),
+        '济南市历下区泉城路' || (1 + x % 300) || '号' || (1 + x % 30) || '单元' || (101 + x % 2500) || '室', @at FROM k`);
+  const policies = (from: number, to: number) =>
+    db.prepare(`INSERT INTO policies (id, policy_no, applicant_id, product_name, product_type, channel, term_years, receipt_signed_date, created_at) ${counter(from, to)}
+      SELECT ${ids.policy} + x, 'S' || printf('%012d', ${ids.policy} + x), ${ids.customer} + x, '安康终身寿险', 'traditional', 'individual', 20, ${due}, @at FROM k`);
+  const tasks = (from: number, to: number) =>
+    db.prepare(`INSERT INTO visit_tasks (id, customer_id, policy_id, kind, source, status, due_on, created_at, updated_at) ${counter(from, to)}
+      SELECT ${ids.task} + x, ${ids.customer} + x, ${ids.policy} + x, 'new_policy', 'unreached', @status, ${due}, @at, @at FROM k`);
+  for (let start = 0; start < n; start += batch) {
+    const end = Math.min(n, start + batch) - 1;
+    db.transaction(() => {
+      customers(start, end).run({ s: SURNAMES, g: GIVEN, at });
+      policies(start, end).run({ at });
+      tasks(start, end).run({ at, status: opts.status ?? 'to_contact' });
+    })();
+    opts.log?.(`  任务 ${end + 1} / ${n}`);
+  }
+  return ids;
+}
+
+/** The audit chain's entry hash, as electron/audit/audit-log.ts computes it (not exported there). */
+function auditEntryHash(e: { prev_hash: string; at: string; user_id: number | null; username: string | null; action: string; object_type: string | null; object_id: number | null; detail: string | null }): string {
+  return createHash('sha256').update(JSON.stringify([e.prev_hash, e.at, e.user_id, e.username, e.action, e.object_type, e.object_id, e.detail])).digest('hex');
+}
+
+/**
+ * Stores n finalised records cloned from one finalised through the contract, one per task of
+ * `tasks` (its first n), with what a real finalise leaves behind: the visit row (own record
+ * number, dates spread over the past years), its answers, its attachments (the template's files,
+ * shared), both signatures (small filler images; their stroke points are left out), its outbox entry (delivered, as most are after years) and its
+ * `visit_finalised` entry in the hash-chained audit log, which stays a valid chain. The tasks are
+ * marked 已完成. Run inside bulkFill.
+ */
+export function fillFinalisedRecords(db: Database, templateVisitId: number, n: number, tasks: FilledTasks, log?: (msg: string) => void): void {
+  if (tasks.n < n) throw new Error('fillFinalisedRecords: fewer tasks than records');
+  const fixed = new Set(['id', 'record_no', 'version', 'previous_id', 'task_id', 'customer_id', 'policy_id', 'finalised_at', 'created_at', 'updated_at']);
+  const cols = (db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all('visits') as string[]).filter((c) => !fixed.has(c));
+  const installId = db.prepare('SELECT install_id FROM sync_state').pluck().get() as string;
+  const visitor = db.prepare('SELECT u.id, u.username FROM visits v JOIN users u ON u.id = v.visitor_id WHERE v.id = ?').get(templateVisitId) as { id: number; username: string };
+  const v0 = (db.prepare('SELECT ifnull(max(id), 0) + 1 FROM visits').pluck().get() as number);
+  const batch = 100_000;
+  // A thousand records a day, going back from yesterday; the record number follows the app's pattern.
+  const day = "date('2026-11-24', '-' || (x / 1000) || ' days')";
+  const finalisedAt = `${day} || 'T' || printf('%02d:%02d:00.000Z', x % 10, (x / 10) % 60)`;
+  for (let start = 0; start < n; start += batch) {
+    const end = Math.min(n, start + batch) - 1;
+    const counter = `WITH RECURSIVE k(x) AS (SELECT ${start} UNION ALL SELECT x + 1 FROM k WHERE x < ${end})`;
+    db.transaction(() => {
+      db.prepare(`INSERT INTO visits (id, record_no, version, task_id, customer_id, policy_id, finalised_at, created_at, updated_at, ${cols.join(', ')}) ${counter}
+        SELECT ${v0} + x, 'HFBENCH-' || strftime('%Y%m%d', ${day}) || '-' || printf('%04d', 1 + x % 1000), 1,
+          ${tasks.task} + x, ${tasks.customer} + x, ${tasks.policy} + x, ${finalisedAt}, ${finalisedAt}, ${finalisedAt}, ${cols.map((c) => `t.${c}`).join(', ')}
+        FROM k, visits t WHERE t.id = @template`).run({ template: templateVisitId });
+      db.prepare(`INSERT INTO visit_answers (visit_id, question_id, first_answer, after_explanation, note, answered_at)
+        SELECT v.id, a.question_id, a.first_answer, a.after_explanation, a.note, v.finalised_at FROM visits v, visit_answers a
+        WHERE v.id BETWEEN @lo AND @hi AND a.visit_id = @template`).run({ lo: v0 + start, hi: v0 + end, template: templateVisitId });
+      db.prepare(`INSERT INTO visit_signatures (visit_id, role, signer_name, signed_at, png, content_hash, signature_hash)
+        SELECT v.id, s.role, s.signer_name, v.finalised_at, randomblob(64), s.content_hash, s.signature_hash FROM visits v, visit_signatures s
+        WHERE v.id BETWEEN @lo AND @hi AND s.visit_id = @template`).run({ lo: v0 + start, hi: v0 + end, template: templateVisitId });
+      db.prepare(`INSERT INTO visit_attachments (visit_id, kind, file_name, mime, size, sha256, created_at)
+        SELECT v.id, a.kind, a.file_name, a.mime, a.size, a.sha256, v.finalised_at FROM visit_attachments a CROSS JOIN visits v
+        WHERE v.id BETWEEN @lo AND @hi AND a.visit_id = @template`).run({ lo: v0 + start, hi: v0 + end, template: templateVisitId });
+      db.prepare(`INSERT INTO outbox (visit_id, record_key, state, answer, attempts, queued_at, last_attempt_at, delivered_at)
+        SELECT id, @install || '/' || record_no || '/' || version, 'delivered', 'accepted', 1, finalised_at, finalised_at, finalised_at FROM visits WHERE id BETWEEN @lo AND @hi`)
+        .run({ install: installId, lo: v0 + start, hi: v0 + end });
+      db.prepare(`UPDATE visit_tasks SET status = 'done' WHERE id BETWEEN @lo AND @hi`).run({ lo: tasks.task + start, hi: tasks.task + end });
+      const insert = db.prepare('INSERT INTO audit_log (at, user_id, username, action, object_type, object_id, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
+      let prev = (db.prepare('SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1').pluck().get() as string | undefined) ?? '0'.repeat(64);
+      for (const r of db.prepare('SELECT id, content_hash, finalised_at FROM visits WHERE id BETWEEN ? AND ? ORDER BY id').all(v0 + start, v0 + end) as { id: number; content_hash: string; finalised_at: string }[]) {
+        const e = { prev_hash: prev, at: r.finalised_at, user_id: visitor.id, username: visitor.username, action: 'visit_finalised', object_type: 'visit', object_id: r.id, detail: r.content_hash };
+        const hash = auditEntryHash(e);
+        insert.run(e.at, e.user_id, e.username, e.action, e.object_type, e.object_id, e.detail, e.prev_hash, hash);
+        prev = hash;
+      }
+    })();
+    log?.(`  定稿记录 ${end + 1} / ${n}`);
   }
 }

@@ -6,8 +6,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { boardCase } from './cases/board';
+import { boardUiCase } from './cases/board-chromium';
+import { exportCase } from './cases/export';
+import { finaliseCase } from './cases/finalise';
 import { importCase } from './cases/import';
 import { searchCase } from './cases/search';
+import { startupCase } from './cases/startup';
 import { syncCase } from './cases/sync';
 import { OUT, type Row } from './harness';
 
@@ -19,7 +23,11 @@ async function main(): Promise<void> {
     ['import', importCase],
     ['search', searchCase],
     ['board', boardCase],
+    ['board-ui', boardUiCase],
     ['sync', syncCase],
+    ['finalise', finaliseCase],
+    ['export', exportCase],
+    ['startup', startupCase],
   ];
   for (const [name, run] of cases) {
     if (only.length && !only.includes(name)) continue;
