@@ -132,7 +132,9 @@ describe('问题件 in Chromium', () => {
     // The second visit: the applicant visited again and confirms every item.
     const second = await visitOn(staff, false);
     expect(second.outcome.status).toBe('success');
-    await page.keyboard.press('Escape');
+    // Closed with its × button: Escape no longer reaches this drawer once its forms have focus
+    // (noticed this session, not yet explained).
+    await page.locator('.ant-drawer-close').last().click();
     await drawer.waitFor({ state: 'detached' });
     drawer = await openCase(page);
     await pick(page, page.locator('#problem-second-visit'), second.recordNo);
@@ -154,7 +156,7 @@ describe('问题件 in Chromium', () => {
     expect(d.history.map((h) => h.event)).toEqual(['opened', 'assigned', 'explained', 'second_visit', 'closed']);
 
     // For the sales-quality supervisor: the closed case is on the exported 问题件清单.
-    await page.keyboard.press('Escape');
+    await page.locator('.ant-drawer-close').last().click();
     await page.getByRole('menuitem', { name: '清单' }).click();
     await page.getByTestId('list-tab-problems').click();
     const list = page.getByTestId('list-problems');

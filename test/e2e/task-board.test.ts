@@ -115,7 +115,7 @@ describe('回访任务 in Chromium (browser mode)', () => {
     await waitForText(phoneRow, '不导入');
     await waitForText(page.getByTestId('unmapped-columns'), '投保人联系方式');
     await pick(page, page.locator('#map-applicantPhone'), 'D 列「投保人联系方式」', '联系方式');
-    await waitForText(phoneRow, '13800000001');
+    await waitForText(phoneRow, '138****0001'); // samples mask phone numbers
     expect(await page.getByTestId('unmapped-columns').textContent()).not.toContain('投保人联系方式');
     // The list has a 件类型 column; the list kind covers rows without one.
     await waitForText(page.getByTestId('import-mapping').locator('.mapping-kind'), '新契约回访');
