@@ -12,6 +12,8 @@ import { cancelledError } from './csv';
 import type { RawCell } from './types';
 import { readZipDirectory, streamEntry, ZipError, type ZipEntry } from './zip-entries';
 
+export { hasZipEnd } from './zip-entries';
+
 export interface SheetRow {
   /** 1-based row number as the spreadsheet shows it. */
   row: number;
@@ -58,26 +60,6 @@ function fromZipError(fileName: string, e: ZipError): AppError {
       return refused(fileName, '工作簿解压后的内容过大（超过 1 GB，或与文件声明的大小不符），可能是损坏或恶意的文件');
     default:
       return corruptWorkbook(fileName);
-  }
-}
-
-/**
- * Whether the file ends with a zip's end-of-central-directory record. A truncated download or
- * copy loses it.
- */
-export async function hasZipEnd(filePath: string): Promise<boolean> {
-  const fh = await fs.promises.open(filePath, 'r');
-  try {
-    const { size } = await fh.stat();
-    const len = Math.min(size, 65_557); // the record (22 bytes) plus the longest zip comment
-    const buf = Buffer.alloc(len);
-    await fh.read(buf, 0, len, size - len);
-    for (let i = len - 22; i >= 0; i--) {
-      if (buf[i] === 0x50 && buf[i + 1] === 0x4b && buf[i + 2] === 0x05 && buf[i + 3] === 0x06) return true;
-    }
-    return false;
-  } finally {
-    await fh.close();
   }
 }
 
@@ -336,9 +318,22 @@ export async function* readXlsxRows(filePath: string, fileName: string, ctx: Xls
     const before = sheetEntry.localHeaderOffset;
     const decoder = new TextDecoder('utf-8');
     const ROW = /<(?:\w+:)?row\b([^>]*?)(?:\/>|>([\s\S]*?)<\/(?:\w+:)?row>)/g;
+    let previous = 0;
+    /** The rows complete in the text so far, and how much of it they used (an unfinished row waits for more). */
+    const completeRows = (text: string): { rows: SheetRow[]; consumed: number } => {
+      const rows: SheetRow[] = [];
+      ROW.lastIndex = 0;
+      let consumed = 0;
+      for (let m = ROW.exec(text); m; m = ROW.exec(text)) {
+        const row = parseRow(m[1] ?? '', m[2], previous, parts, fileName);
+        previous = row.row;
+        consumed = ROW.lastIndex;
+        rows.push(row);
+      }
+      return { rows, consumed };
+    };
     let buffer = '';
     let checkedHead = false;
-    let previous = 0;
     for await (const chunk of streamEntry(filePath, sheetEntry, { maxBytes: MAX_SHEET_XML, onBytes: (n) => opts.onBytes?.(before + n) })) {
       if (signal?.aborted) throw cancelledError();
       buffer += decoder.decode(chunk, { stream: true });
@@ -347,12 +342,8 @@ export async function* readXlsxRows(filePath: string, fileName: string, ctx: Xls
         assertNoDoctype(buffer.slice(0, 4096), fileName);
         checkedHead = true;
       }
-      ROW.lastIndex = 0;
-      let consumed = 0;
-      for (let m = ROW.exec(buffer); m; m = ROW.exec(buffer)) {
-        const row = parseRow(m[1] ?? '', m[2], previous, parts, fileName);
-        previous = row.row;
-        consumed = ROW.lastIndex;
+      const { rows, consumed } = completeRows(buffer);
+      for (const row of rows) {
         if (opts.maxRow !== undefined && row.row > opts.maxRow) return;
         yield row;
         if (signal?.aborted) throw cancelledError();
@@ -363,10 +354,7 @@ export async function* readXlsxRows(filePath: string, fileName: string, ctx: Xls
     }
     buffer += decoder.decode();
     if (!checkedHead) assertNoDoctype(buffer.slice(0, 4096), fileName);
-    ROW.lastIndex = 0;
-    for (let m = ROW.exec(buffer); m; m = ROW.exec(buffer)) {
-      const row = parseRow(m[1] ?? '', m[2], previous, parts, fileName);
-      previous = row.row;
+    for (const row of completeRows(buffer).rows) {
       if (opts.maxRow !== undefined && row.row > opts.maxRow) return;
       yield row;
     }

@@ -30,21 +30,35 @@ const CENTRAL = 0x02014b50;
 const LOCAL = 0x04034b50;
 const MAX_ENTRIES = 10_000;
 
+/**
+ * The file's last 64 KB and where in it the end-of-central-directory record starts (-1 when there
+ * is none: a truncated download or copy loses it). The record is 22 bytes plus a comment of at most
+ * 65,535.
+ */
+async function endOfDirectory(fh: fs.promises.FileHandle, size: number): Promise<{ tail: Buffer; at: number }> {
+  const tailLen = Math.min(size, 65_557);
+  const tail = Buffer.alloc(tailLen);
+  await fh.read(tail, 0, tailLen, size - tailLen);
+  for (let i = tailLen - 22; i >= 0; i--) if (tail.readUInt32LE(i) === EOCD) return { tail, at: i };
+  return { tail, at: -1 };
+}
+
+/** Whether the file ends with a zip's end-of-central-directory record. */
+export async function hasZipEnd(filePath: string): Promise<boolean> {
+  const fh = await fs.promises.open(filePath, 'r');
+  try {
+    return (await endOfDirectory(fh, (await fh.stat()).size)).at >= 0;
+  } finally {
+    await fh.close();
+  }
+}
+
 /** Reads the central directory. Throws ZipError when there is none or it is damaged. */
 export async function readZipDirectory(filePath: string): Promise<Map<string, ZipEntry>> {
   const fh = await fs.promises.open(filePath, 'r');
   try {
     const { size } = await fh.stat();
-    const tailLen = Math.min(size, 65_557);
-    const tail = Buffer.alloc(tailLen);
-    await fh.read(tail, 0, tailLen, size - tailLen);
-    let at = -1;
-    for (let i = tailLen - 22; i >= 0; i--) {
-      if (tail.readUInt32LE(i) === EOCD) {
-        at = i;
-        break;
-      }
-    }
+    const { tail, at } = await endOfDirectory(fh, size);
     if (at < 0) throw new ZipError('not_zip', 'no end of central directory');
     const count = tail.readUInt16LE(at + 10);
     const dirSize = tail.readUInt32LE(at + 12);
