@@ -5,6 +5,7 @@ import type { MethodInput, MethodName, MethodOutput } from '../../shared/api/con
 import type { Envelope } from '../../shared/api/envelope';
 import { build } from '../../scripts/build.mjs';
 import { CHROMIUM_ARGS, NO_CHROMIUM_MESSAGE, findChromium } from './chromium';
+import { browserModeUrl } from './browser-mode-url';
 import { tempDir } from './temp';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -23,21 +24,7 @@ export async function startBrowserMode(dataDir = tempDir('vd-e2e-').dir): Promis
     env: { ...process.env, VISITDESK_DATA: dataDir, VISITDESK_PORT: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`browser mode did not start:\n${output}`)), 20_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const m = /(http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/.exec(output);
-      if (m?.[1]) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`browser mode exited with ${code}:\n${output}`)));
-  });
+  const url = await browserModeUrl(child, 20_000);
   return {
     url,
     dataDir,

@@ -1,3 +1,4 @@
+import { browserModeUrl } from '../../support/browser-mode-url';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -105,21 +106,7 @@ async function startBrowserMode(dataDir: string, staticDir: string): Promise<{ u
     env: { ...process.env, VISITDESK_DATA: dataDir, VISITDESK_PORT: '0', VISITDESK_STATIC: staticDir },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`浏览器模式未启动：\n${output}`)), 30_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const m = /(http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/.exec(output);
-      if (m?.[1]) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`浏览器模式退出（${code}）：\n${output}`)));
-  });
+  const url = await browserModeUrl(child, 30_000);
   return { url, child };
 }
 

@@ -1,3 +1,4 @@
+import { browserModeUrl } from '../../support/browser-mode-url';
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -99,24 +100,7 @@ async function timedStart(appDir: string, dataDir: string, probe: (url: string, 
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   try {
-    let output = '';
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`浏览器模式未启动：\n${output}`)), 60_000);
-      const onData = (chunk: Buffer) => {
-        output += chunk.toString();
-        const m = /(http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/.exec(output);
-        if (m?.[1]) {
-          clearTimeout(timer);
-          resolve(m[1]);
-        }
-      };
-      child.stdout.on('data', onData);
-      child.stderr.on('data', onData);
-      child.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`浏览器模式退出（${code}）：\n${output}`));
-      });
-    });
+    const url = await browserModeUrl(child, 60_000);
     const listening = performance.now() - t0;
     const { origin, searchParams } = new URL(url);
     const api: Api = async (method, input, session) => {
