@@ -7,6 +7,7 @@ import type { VisitView } from '../../shared/api/contract';
 import { visibleQuestions } from '../../shared/questionnaire';
 import { bridgeApi, setUpDemoBranch, launchChromium, startBrowserMode, waitForText, watchForErrors, type RunningApp } from '../support/browser-mode';
 import { tempDir } from '../support/temp';
+import { signOn } from '../support/handwriting';
 
 let app: RunningApp;
 const api: ReturnType<typeof bridgeApi> = (method, input, session) => bridgeApi(app)(method, input, session);
@@ -91,23 +92,6 @@ async function setUpRespondent(page: Page): Promise<void> {
   expect(await page.locator('#visit-visitedAt').inputValue()).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
   await page.getByTestId('respondent-save').click();
   await page.getByTestId('question-screen').waitFor();
-}
-
-/** Handwriting with the mouse: a few strokes of several segments each, with pauses as a hand makes. */
-async function signOn(page: Page, pad: Locator, seed: number): Promise<void> {
-  const box = (await pad.boundingBox())!;
-  const strokes = [
-    [[0.1, 0.55], [0.14, 0.3], [0.18, 0.6], [0.22, 0.35], [0.26, 0.62], [0.3, 0.4]],
-    [[0.36, 0.35], [0.42, 0.65], [0.46, 0.3], [0.52, 0.6], [0.56, 0.42]],
-    [[0.62, 0.5], [0.7, 0.32], [0.74, 0.66], [0.82, 0.4], [0.88, 0.58]],
-  ];
-  for (const s of strokes) {
-    const [x0, y0] = s[0]!;
-    await page.mouse.move(box.x + box.width * x0!, box.y + box.height * (y0! + seed * 0.02));
-    await page.mouse.down();
-    for (const [x, y] of s.slice(1)) await page.mouse.move(box.x + box.width * x!, box.y + box.height * (y! + seed * 0.02), { steps: 6 });
-    await page.mouse.up();
-  }
 }
 
 describe('the visit (面访) in Chromium', () => {
