@@ -17,6 +17,8 @@ module.exports = {
   files: [
     'dist/**/*',
     '!dist/**/*.map',
+    // Precompressed copies are for browser mode's HTTP bridge; the desktop reads the plain files.
+    '!dist/renderer/**/*.{br,gz}',
     'package.json',
     'node_modules/better-sqlite3-multiple-ciphers/lib/**',
     'node_modules/better-sqlite3-multiple-ciphers/package.json',

@@ -2,11 +2,13 @@
 // real, outside vitest) and runs it. Arguments pick cases: `npm run bench -- import`.
 import { spawnSync } from 'node:child_process';
 import { build } from 'esbuild';
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const out = path.join(root, '.bench', 'run.cjs');
+// One bundle per run: two runs at once (or a run beside a rebuild) must not swap each other's script.
+const out = path.join(root, '.bench', `run-${process.pid}.cjs`);
 await build({
   entryPoints: [path.join(root, 'test/bench/run.ts')],
   outfile: out,
@@ -18,4 +20,5 @@ await build({
   logLevel: 'warning',
 });
 const r = spawnSync(process.execPath, ['--max-old-space-size=4096', '--expose-gc', out, ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
+fs.rmSync(out, { force: true });
 process.exit(r.status ?? 1);

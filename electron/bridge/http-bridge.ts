@@ -66,6 +66,22 @@ function safeDecode(s: string): string | null {
   }
 }
 
+function isFile(file: string): boolean {
+  return fs.statSync(file, { throwIfNoEntry: false })?.isFile() ?? false;
+}
+
+/** The precompressed copy of `file` the browser accepts, if the build wrote one: brotli, else gzip. */
+function pickEncoding(accepted: string | undefined, file: string): 'br' | 'gzip' | null {
+  const offered = (accepted ?? '')
+    .split(',')
+    .map((e) => e.trim().split(/\s*;\s*/))
+    .filter(([, q]) => q === undefined || !/^q=0(\.0*)?$/.test(q))
+    .map(([name]) => name);
+  if (offered.includes('br') && isFile(`${file}.br`)) return 'br';
+  if (offered.includes('gzip') && isFile(`${file}.gz`)) return 'gzip';
+  return null;
+}
+
 function sendJson(res: http.ServerResponse, status: number, body: Envelope<unknown>): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
@@ -132,12 +148,31 @@ export function startBridge(options: BridgeOptions): Promise<Bridge> {
     const rel = path.normalize(decoded).replace(/^([/\\])+/, '');
     let file = path.join(staticDir, rel);
     if (!file.startsWith(staticDir + path.sep) && file !== staticDir) return sendText(res, 404, '未找到');
-    if (!fs.existsSync(file) || fs.statSync(file).isDirectory()) file = path.join(staticDir, 'index.html');
-    if (!fs.existsSync(file)) return sendText(res, 500, '界面文件缺失：请先运行 npm run build');
+    const hashed = rel.startsWith(`assets${path.sep}`);
+    if (!isFile(file)) {
+      // A missing script or style is an error, not the page: answering index.html would only
+      // turn into a MIME-type error in the console.
+      if (hashed) return sendText(res, 404, '未找到');
+      file = path.join(staticDir, 'index.html');
+    }
+    if (!isFile(file)) return sendText(res, 500, '界面文件缺失：请先运行 npm run build');
     const type = MIME[path.extname(file)] ?? 'application/octet-stream';
-    res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': type, 'Cache-Control': file.endsWith('.html') ? 'no-store' : 'max-age=3600' });
+    // scripts/build.mjs writes .br and .gz beside every text file: the sign-in page's script is
+    // about a quarter of the bytes that way, with no compression work per request.
+    const encoding = pickEncoding(req.headers['accept-encoding'], file);
+    const body = encoding ? `${file}.${encoding === 'br' ? 'br' : 'gz'}` : file;
+    res.writeHead(200, {
+      ...SECURITY_HEADERS,
+      'Content-Type': type,
+      'Content-Length': String(fs.statSync(body).size),
+      ...(encoding ? { 'Content-Encoding': encoding } : {}),
+      Vary: 'Accept-Encoding',
+      // Files under assets/ are named by their content hash, so a browser may keep them for good;
+      // index.html names the current ones and is always asked for afresh.
+      'Cache-Control': file.endsWith('.html') ? 'no-store' : hashed ? 'public, max-age=31536000, immutable' : 'max-age=3600',
+    });
     if (req.method === 'HEAD') return void res.end();
-    fs.createReadStream(file).pipe(res);
+    fs.createReadStream(body).pipe(res);
   }
 
   const server = http.createServer((req, res) => {

@@ -10,6 +10,7 @@ import { IMPORT_FIELD_LABELS } from './headers';
 import { createImportWriter, identityKey, type RowAction } from './import-writer';
 import { probeFile } from './probe';
 import { readRows } from './read';
+import { StagedRows } from './staged-rows';
 import { IMPORT_FIELDS, type ColumnMapping, type NormalizedRow, type SheetProbe } from './types';
 
 const MAX_ISSUES = 1000;
@@ -24,7 +25,8 @@ interface Preview {
   probe: SheetProbe;
   mapping: ColumnMapping;
   defaultKind: TaskKind;
-  rows: NormalizedRow[];
+  /** The rows to write, packed (see StagedRows): held from preview until commit or expiry. */
+  rows: StagedRows;
   result: ImportPreview;
 }
 
@@ -100,7 +102,7 @@ export function createImportService({ db, uploads, jobs, calendar, now, today, e
       if (!probe) throw new AppError('conflict', '请先识别文件的列');
       checkMapping(mapping, probe);
       const jobId = jobs.start('import.preview', userId, async ({ signal, progress }) => {
-        const rows: NormalizedRow[] = [];
+        const rows = new StagedRows();
         const issues: FieldIssue[] = [];
         const warnings: FieldIssue[] = [];
         let warningsTotal = 0;
@@ -109,6 +111,11 @@ export function createImportService({ db, uploads, jobs, calendar, now, today, e
         let invalid = 0;
         let duplicates = 0;
         const day = today();
+        // Each row is compared with the tasks already stored as it is read, then packed: the
+        // rows are never all held as objects at once.
+        const writer = createImportWriter(db, day);
+        const counts: Record<RowAction, number> = { create: 0, update: 0, unchanged: 0 };
+        const sample: ImportSampleRow[] = [];
         for await (const r of readRows(up.file, up.fileName, probe, {
           mapping,
           defaultKind,
@@ -137,21 +144,15 @@ export function createImportService({ db, uploads, jobs, calendar, now, today, e
             continue;
           }
           firstRowOf.set(key, r.value.row);
-          rows.push(r.value);
-          warningsTotal += r.value.warnings.length;
-          if (warnings.length < MAX_ISSUES) warnings.push(...r.value.warnings.slice(0, MAX_ISSUES - warnings.length));
-        }
-        throwIfCancelled(signal);
-        progress(0, rows.length, '与已有任务比对');
-        const writer = createImportWriter(db, day);
-        const counts: Record<RowAction, number> = { create: 0, update: 0, unchanged: 0 };
-        const sample: ImportSampleRow[] = [];
-        rows.forEach((row, i) => {
+          const row = r.value;
           const action = writer.classify(row);
           counts[action]++;
           if (sample.length < SAMPLE_ROWS) sample.push({ row: row.row, action, policyNo: row.policyNo, applicantName: row.applicantName, kind: row.kind, dueOn: dueFor(row) });
-          if (i % 5000 === 0) progress(i, rows.length, '与已有任务比对');
-        });
+          warningsTotal += row.warnings.length;
+          if (warnings.length < MAX_ISSUES) warnings.push(...row.warnings.slice(0, MAX_ISSUES - warnings.length));
+          rows.push(row);
+        }
+        throwIfCancelled(signal);
         const result: ImportPreview = {
           fileName: up.fileName,
           rowsTotal: total,
@@ -216,15 +217,19 @@ export function createImportService({ db, uploads, jobs, calendar, now, today, e
             );
             const counts: Record<RowAction, number> = { create: 0, update: 0, unchanged: 0 };
             const touched: number[] = [];
-            for (let i = 0; i < preview.rows.length; i++) {
-              const r = writer.apply(preview.rows[i]!, { batchId, userId, at });
-              counts[r.action]++;
-              if (r.taskId !== null && !r.deadlineDone) touched.push(r.taskId);
-              if (i % WRITE_CHUNK === WRITE_CHUNK - 1) {
-                writer.flush();
-                progress(i + 1, preview.rows.length, '写入数据库');
-                await new Promise((resolve) => setImmediate(resolve));
-                throwIfCancelled(signal);
+            let done = 0;
+            // The packed rows are unpacked a block at a time, so only one block is ever held as objects.
+            for (const block of preview.rows.blocksOfRows()) {
+              for (const row of block) {
+                const r = writer.apply(row, { batchId, userId, at });
+                counts[r.action]++;
+                if (r.taskId !== null && !r.deadlineDone) touched.push(r.taskId);
+                if (++done % WRITE_CHUNK === 0) {
+                  writer.flush();
+                  progress(done, preview.rows.length, '写入数据库');
+                  await new Promise((resolve) => setImmediate(resolve));
+                  throwIfCancelled(signal);
+                }
               }
             }
             writer.flush();

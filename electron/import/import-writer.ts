@@ -111,7 +111,47 @@ function taskFacts(row: NormalizedRow, policy: Cols, task: Cols): TaskFactsRow {
   };
 }
 
-const TASKS_PER_INSERT = 1000;
+/**
+ * Rows per multi-row INSERT: at most 22 parameters a row here, so 1,000 rows stay well under
+ * SQLite's 32,766 parameters a statement.
+ */
+const ROWS_PER_INSERT = 1000;
+
+const POLICY_COLUMNS = ['id', 'policy_no', 'applicant_id', 'created_at', ...POLICY.map(([, c]) => c)];
+/** Columns a new policy gets when the file does not say (a policy row needs them). */
+const POLICY_DEFAULTS: Cols = { product_name: '（未注明）', product_type: 'traditional', channel: 'individual' };
+const TASK_COLUMNS = [
+  'id', 'customer_id', 'policy_id', 'kind', 'cycle', 'status', 'batch_id', 'created_at', 'updated_at', ...TASK.map(([, c]) => c),
+  'visit_required', 'opens_on', 'due_on', 'due_explanation', 'due_warnings', 'deadline_source', 'deadline_computed_at',
+];
+
+/**
+ * Rows for one table, written ROWS_PER_INSERT to a statement (the full-size statement prepared
+ * once). Every row names every column, so a column a row leaves out is NULL — or, for a column with
+ * a DEFAULT in the schema, the value given in `defaults` (an explicit NULL would not take the default).
+ */
+function rowQueue(db: Database, table: string, columns: readonly string[], defaults: Cols = {}) {
+  const values: (string | number | null)[] = [];
+  let rows = 0;
+  const sql = (n: number) => `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${Array.from({ length: n }, () => `(${columns.map(() => '?').join(', ')})`).join(', ')}`;
+  return {
+    get size(): number {
+      return rows;
+    },
+    /** Queues one row; the writer flushes every queue, in order, before any reaches ROWS_PER_INSERT + 1. */
+    push(cols: Cols): void {
+      for (const c of columns) values.push(cols[c] ?? defaults[c] ?? null);
+      rows++;
+    },
+    flush(): void {
+      if (rows === 0) return;
+      // The odd-sized remainder is prepared for the occasion, not cached: its size varies.
+      (rows === ROWS_PER_INSERT ? stmt(db, sql(rows)) : db.prepare(sql(rows))).run(...values);
+      values.length = 0;
+      rows = 0;
+    },
+  };
+}
 
 export type RowAction = 'create' | 'update' | 'unchanged';
 
@@ -130,49 +170,43 @@ export function createImportWriter(db: Database, today: string, deadlineOf?: (fa
     if (cols.length) stmt(db, `UPDATE ${table} SET ${cols.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`).run(...Object.values(set), id);
   };
 
-  const insert = (table: string, cols: Cols): number => {
-    const names = Object.keys(cols);
-    return Number(stmt(db, `INSERT INTO ${table} (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})`).run(...Object.values(cols)).lastInsertRowid);
-  };
-
   /**
-   * New tasks wait here and go in by TASKS_PER_INSERT rows per statement (22 parameters a row,
-   * well under SQLite's 32,766 a statement). Each statement that
-   * inserts into visit_tasks fires the search-index trigger inside a statement savepoint, and
-   * FTS5 writes out its pending terms at every savepoint: one row per statement left a tiny index
-   * segment per task and made the search index cost five times the rest of the import. Ids are
-   * handed out here (the caller holds the write transaction), so events can name their task.
+   * New customers, policies, tasks and their 'created' events wait here and go in by
+   * ROWS_PER_INSERT rows per statement. One statement per row cost a few microseconds of
+   * statement overhead each, four times per row; and each statement that inserts into visit_tasks
+   * fires the search-index trigger inside a statement savepoint, where FTS5 writes out its pending
+   * terms: one task per statement left a tiny index segment per task and made the search index
+   * cost five times the rest of the import. Ids are handed out here — the caller holds the write
+   * transaction — so a policy can name its customer and an event its task before either is written.
    */
-  const queuedTasks: Cols[] = [];
-  const queuedEvents: Parameters<typeof recordTaskEvent>[1][] = [];
-  let nextTaskId = 0;
-  const queueTask = (cols: Cols): number => {
-    if (nextTaskId === 0) nextTaskId = (db.prepare('SELECT ifnull(max(id), 0) + 1 FROM visit_tasks').pluck().get() as number);
-    const id = nextTaskId++;
-    queuedTasks.push({ id, ...cols });
-    if (queuedTasks.length >= TASKS_PER_INSERT) flush();
+  const nextId = new Map<string, number>();
+  const allocate = (table: 'customers' | 'policies' | 'visit_tasks'): number => {
+    const id = nextId.get(table) ?? (db.prepare(`SELECT ifnull(max(id), 0) + 1 FROM ${table}`).pluck().get() as number);
+    nextId.set(table, id + 1);
     return id;
   };
-  const TASK_COLUMNS = [
-    'id', 'customer_id', 'policy_id', 'kind', 'cycle', 'status', 'batch_id', 'created_at', 'updated_at', ...TASK.map(([, c]) => c),
-    'visit_required', 'opens_on', 'due_on', 'due_explanation', 'due_warnings', 'deadline_source', 'deadline_computed_at',
-  ];
+  const customers = rowQueue(db, 'customers', ['id', 'name', 'phone', 'id_number', 'address', 'created_at']);
+  const policies = rowQueue(db, 'policies', POLICY_COLUMNS);
+  // visit_required: the schema's DEFAULT 1 (migration 002), for tasks whose deadline recomputeDeadlines sets later.
+  const tasks = rowQueue(db, 'visit_tasks', TASK_COLUMNS, { visit_required: 1 });
+  const events = rowQueue(db, 'task_events', ['task_id', 'at', 'user_id', 'event', 'batch_id', 'summary']);
+  /** Policy numbers queued but not yet written: a later row of the same policy must find them. */
+  const queuedPolicyNos = new Set<string>();
+
+  /** Writes whatever is queued, parents before children (foreign keys are checked per statement). */
   function flush(): void {
-    for (let i = 0; i < queuedTasks.length; i += TASKS_PER_INSERT) {
-      const rows = queuedTasks.slice(i, i + TASKS_PER_INSERT);
-      const one = `(${TASK_COLUMNS.map(() => '?').join(', ')})`;
-      stmt(db, `INSERT INTO visit_tasks (${TASK_COLUMNS.join(', ')}) VALUES ${Array.from(rows, () => one).join(', ')}`).run(
-        ...rows.flatMap((r) => TASK_COLUMNS.map((c) => r[c] ?? null)),
-      );
-    }
-    queuedTasks.length = 0;
-    for (const e of queuedEvents) recordTaskEvent(db, e);
-    queuedEvents.length = 0;
+    customers.flush();
+    policies.flush();
+    tasks.flush();
+    events.flush();
+    queuedPolicyNos.clear();
   }
 
   const replacedPhone = db.prepare<[number, string], { n: number }>('SELECT 1 AS n FROM customer_phone_changes WHERE customer_id = ? AND old_phone = ?');
 
   function plan(row: NormalizedRow) {
+    // Rare (one policy in the file under two kinds): write the queue so the SELECTs below see it.
+    if (queuedPolicyNos.has(row.policyNo)) flush();
     const policy = policyByNo.get(row.policyNo);
     const customer = policy ? customerById.get(policy.applicant_id) : undefined;
     // A number staff already corrected (the old one was wrong) must not come back with the next list.
@@ -199,9 +233,8 @@ export function createImportWriter(db: Database, today: string, deadlineOf?: (fa
       let customerId = customer ? Number(customer.id) : 0;
       if (customer) update('customers', customerId, c.set);
       else {
-        customerId = Number(
-          stmt(db, 'INSERT INTO customers (name, phone, id_number, address, created_at) VALUES (?, ?, ?, ?, ?)').run(row.applicantName, row.applicantPhone, row.idNumber, row.address, ctx.at).lastInsertRowid,
-        );
+        customerId = allocate('customers');
+        customers.push({ id: customerId, name: row.applicantName, phone: row.applicantPhone, id_number: row.idNumber, address: row.address, created_at: ctx.at });
       }
       if (customer && c.set.phone !== undefined) {
         stmt(db, 'INSERT INTO customer_phone_changes (customer_id, old_phone, new_phone, reason, changed_by, changed_at) VALUES (?, ?, ?, ?, ?, ?)').run(
@@ -212,8 +245,9 @@ export function createImportWriter(db: Database, today: string, deadlineOf?: (fa
       if (policy) update('policies', policyId, p.set);
       else {
         // One INSERT with every column: an INSERT then an UPDATE rewrote the row and its indexes.
-        const cols: Cols = { policy_no: row.policyNo, applicant_id: customerId, product_name: '（未注明）', product_type: 'traditional', channel: 'individual', created_at: ctx.at, ...p.set };
-        policyId = insert('policies', cols);
+        policyId = allocate('policies');
+        policies.push({ ...POLICY_DEFAULTS, id: policyId, policy_no: row.policyNo, applicant_id: customerId, created_at: ctx.at, ...p.set });
+        queuedPolicyNos.add(row.policyNo);
       }
       let taskId: number;
       if (task) {
@@ -221,35 +255,31 @@ export function createImportWriter(db: Database, today: string, deadlineOf?: (fa
         update('visit_tasks', taskId, { ...t.set, batch_id: ctx.batchId, updated_at: ctx.at });
         recordTaskEvent(db, { taskId, at: ctx.at, userId: ctx.userId, event: 'updated', batchId: ctx.batchId, summary: '总公司清单更新了任务资料', changes: [...c.changes, ...p.changes, ...t.changes] });
       } else {
-        const cols: Cols = { customer_id: customerId, policy_id: policyId, kind: row.kind, cycle: cycleFor(row, today), status: 'unassigned', batch_id: ctx.batchId, created_at: ctx.at, updated_at: ctx.at, ...t.set };
+        taskId = allocate('visit_tasks');
+        const cols: Cols = { id: taskId, customer_id: customerId, policy_id: policyId, kind: row.kind, cycle: cycleFor(row, today), status: 'unassigned', batch_id: ctx.batchId, created_at: ctx.at, updated_at: ctx.at, ...t.set };
         // The deadline is computed from the same facts recomputeDeadlines would read back, and
         // written with the row, so the task's indexes are written once.
-        let inline = false;
         if (deadlineOf && row.kind !== 'problem_case') {
           const d = deadlineOf(taskFacts(row, policy ? { ...policy, ...p.set } : p.set, t.set));
           Object.assign(cols, {
             visit_required: d.required ? 1 : 0, opens_on: d.opens, due_on: d.due, due_explanation: d.explanation,
             due_warnings: d.warnings.length ? d.warnings.join('\n') : null, deadline_source: d.source, deadline_computed_at: ctx.at,
           });
-          inline = true;
+          deadlineDone = true;
         }
-        if (inline) {
-          taskId = queueTask(cols);
-          queuedEvents.push({ taskId, at: ctx.at, userId: ctx.userId, event: 'created', batchId: ctx.batchId, summary: '由总公司清单导入' });
-        } else {
-          flush();
-          taskId = insert('visit_tasks', cols);
-          recordTaskEvent(db, { taskId, at: ctx.at, userId: ctx.userId, event: 'created', batchId: ctx.batchId, summary: '由总公司清单导入' });
-        }
-        deadlineDone = inline;
+        tasks.push(cols);
+        events.push({ task_id: taskId, at: ctx.at, user_id: ctx.userId, event: 'created', batch_id: ctx.batchId, summary: '由总公司清单导入' });
         // A problem case from head office's list is a case to work to closure, not only a visit;
-        // its deadline follows the task's (see recomputeDeadlines).
+        // its deadline follows the task's (see recomputeDeadlines). It names its task, so the
+        // queue is written first.
         if (row.kind === 'problem_case') {
+          flush();
           stmt(db, "INSERT INTO problem_cases (source, task_id, customer_id, policy_id, state, opened_at, description) VALUES ('import', ?, ?, ?, 'open', ?, ?)").run(
             taskId, customerId, policyId, ctx.at, row.problemDescription,
           );
         }
       }
+      if (tasks.size >= ROWS_PER_INSERT || customers.size >= ROWS_PER_INSERT || events.size >= ROWS_PER_INSERT) flush();
       return { action, taskId, deadlineDone };
     },
   };

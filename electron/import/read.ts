@@ -3,7 +3,7 @@
  * and repeated header rows are left out; duplicates within the file are caught here, where the
  * whole file passes by. Progress is reported in bytes read; an aborted signal stops it at once.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import fs from 'node:fs';
 import { AppError, type FieldIssue } from '../../shared/api/envelope';
 import { cancelledError, readCsvRecords } from './csv';
@@ -68,7 +68,8 @@ export function isTotalsRow(cells: readonly RawCell[], mapping: ColumnMapping): 
  */
 function contentKey(v: NormalizedRow): string {
   const { row: _row, warnings: _warnings, ...rest } = v;
-  return createHash('sha1').update(JSON.stringify(rest)).digest('base64');
+  // One-shot hash: a Hash object per row cost more than the digest itself.
+  return hash('sha1', JSON.stringify(rest), 'base64');
 }
 
 /**
@@ -123,6 +124,14 @@ export async function* readRows(filePath: string, fileName: string, probe: Sheet
   };
 
   const headerKey = headers.map((h) => h.replace(/\s+/g, '')).join('\u0001');
+  // A repeated header row: every cell reads as its column's header. The first labelled column is
+  // compared alone first — a data row differs there, and building the whole row's text for every
+  // row of a 100,000-row list cost more than a second.
+  const firstLabelled = headers.findIndex((h) => h.replace(/\s+/g, '') !== '');
+  const firstLabel = firstLabelled >= 0 ? headers[firstLabelled]!.replace(/\s+/g, '') : '';
+  const repeatsHeader = (cells: readonly RawCell[]): boolean =>
+    (firstLabelled < 0 || cellToText(cells[firstLabelled]).replace(/\s+/g, '') === firstLabel) &&
+    headers.map((_, i) => cellToText(cells[i]).replace(/\s+/g, '')).join('\u0001') === headerKey;
   const seen = new Map<string, { row: number; content: string }>();
   const kindLabel = (v: NormalizedRow) => v.source ?? v.kind;
 
@@ -147,7 +156,7 @@ export async function* readRows(filePath: string, fileName: string, probe: Sheet
       options.onSkip?.(r.row, '合计行或表尾');
       continue;
     }
-    if (probe.headerRowCount === 1 && headers.map((_, i) => cellToText(r.cells[i]).replace(/\s+/g, '')).join('\u0001') === headerKey) {
+    if (probe.headerRowCount === 1 && repeatsHeader(r.cells)) {
       options.onSkip?.(r.row, '重复的表头行');
       continue;
     }

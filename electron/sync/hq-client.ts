@@ -44,6 +44,11 @@ function retryAfterSeconds(h: string | null): number | null {
   return Number.isFinite(at) ? Math.max(0, Math.min((at - Date.now()) / 1000, 3600)) : null;
 }
 
+/** The body of POST /records/batch from records serialised one by one: `{"records":[…]}` as UTF-8. */
+export function recordsBody(recordsJson: readonly string[]): Buffer<ArrayBuffer> {
+  return Buffer.from(`{"records":[${recordsJson.join(',')}]}`, 'utf8');
+}
+
 /** A thin, strict client: every 2xx body is validated, so a captive portal's 200 never counts. */
 export function createHqClient(o: HqClientOptions) {
   const base = o.baseUrl.replace(/\/+$/, '') + API_PREFIX;
@@ -91,6 +96,7 @@ export function createHqClient(o: HqClientOptions) {
     throw new HqError(msg, retryable, res.status, retryAfterSeconds(res.headers.get('retry-after')));
   }
 
+  const sendBody = (body: Buffer<ArrayBuffer>) => request('/records/batch', { method: 'POST', headers: { 'content-type': 'application/json' }, body }, recordsBatchResponse);
   const json = (body: unknown): RequestInit => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
   return {
@@ -122,12 +128,10 @@ export function createHqClient(o: HqClientOptions) {
      * the batch). The body goes as bytes: given a 2 MB string, fetch re-checks every character for
      * lone surrogates before encoding it, which cost more than building the batch.
      */
-    sendRecordsJson: (recordsJson: readonly string[]) =>
-      request(
-        '/records/batch',
-        { method: 'POST', headers: { 'content-type': 'application/json' }, body: Buffer.from(`{"records":[${recordsJson.join(',')}]}`, 'utf8') },
-        recordsBatchResponse,
-      ),
+    sendRecordsJson: (recordsJson: readonly string[]) => sendBody(recordsBody(recordsJson)),
+
+    /** The same, with the body already encoded by recordsBody (while another batch was in flight). */
+    sendRecordsBody: (body: Buffer<ArrayBuffer>) => sendBody(body),
 
     changes: (cursor: string, limit: number) => request(`/changes?cursor=${encodeURIComponent(cursor)}&limit=${limit}`, { method: 'GET' }, changesResponse),
   };

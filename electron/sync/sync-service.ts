@@ -13,7 +13,7 @@ import { stmt } from '../db/statements';
 import { createImportWriter } from '../import/import-writer';
 import type { NormalizedRow } from '../import/types';
 import { recomputeDeadlines } from '../tasks/deadlines';
-import { createHqClient, HqError, type HqClient } from './hq-client';
+import { createHqClient, HqError, recordsBody, type HqClient } from './hq-client';
 import { buildSyncRecord } from './record-payload';
 
 /** Points in an upload where a crash is most dangerous; tests kill the process at each. */
@@ -98,31 +98,57 @@ export function createSyncService(deps: SyncDeps) {
     );
   }
 
-  /** Uploads every pending record, batch by batch; one refused record never holds up the rest. */
+  interface Batch {
+    items: { row: { id: number; visit_id: number; record_key: string }; record: SyncRecord; json: string }[];
+    /** The last outbox id looked at: the next batch starts after it. */
+    afterId: number;
+    /** The request body for all of `items`, encoded while the previous batch was in flight. */
+    body: Buffer<ArrayBuffer>;
+  }
+
+  /**
+   * Reads and serialises the next batch of pending records after `afterId` (null when none are
+   * left): at most MAX_BATCH_RECORDS, and split by size as well as by count (three signatures can
+   * make a record large). It yields to the event loop between records, so a request already
+   * handed to fetch goes out on the socket while this runs.
+   */
+  async function prepareBatch(installId: string, afterId: number): Promise<Batch | null> {
+    const rows = stmt(db, "SELECT id, visit_id, record_key FROM outbox WHERE state = 'pending' AND id > ? ORDER BY id LIMIT ?")
+      .all(afterId, MAX_BATCH_RECORDS) as { id: number; visit_id: number; record_key: string }[];
+    if (rows.length === 0) return null;
+    const items: Batch['items'] = [];
+    let bytes = 0;
+    for (const row of rows) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      const record = buildSyncRecord(db, row.visit_id, row.record_key, installId);
+      const json = JSON.stringify(record);
+      const size = Buffer.byteLength(json);
+      if (items.length > 0 && bytes + size > MAX_BATCH_BYTES * 0.9) break;
+      items.push({ row, record, json });
+      bytes += size;
+    }
+    return { items, afterId: items[items.length - 1]!.row.id, body: recordsBody(items.map((i) => i.json)) };
+  }
+
+  /**
+   * Uploads every pending record, batch by batch; one refused record never holds up the rest.
+   * Requests go one at a time, but the next batch is read from the database and serialised while
+   * the current one is with head office, so the link (and head office) is not left idle while
+   * this PC prepares: reading, base64 and hashing of ~100 signatures a batch otherwise added
+   * their whole time to every round trip. A prepared batch is only a copy of the outbox rows;
+   * nothing is recorded until head office's answer is, so a failure anywhere just drops it.
+   */
   async function upload(hq: HqClient, signal: AbortSignal): Promise<number> {
     const s = state();
     const total = db.prepare("SELECT count(*) FROM outbox WHERE state = 'pending'").pluck().get() as number;
     let done = 0;
-    let afterId = 0;
     progress = { phase: 'upload', done, total };
+    let next: Promise<Batch | null> = prepareBatch(s.install_id, 0);
     for (;;) {
-      const rows = stmt(db, "SELECT id, visit_id, record_key FROM outbox WHERE state = 'pending' AND id > ? ORDER BY id LIMIT ?")
-        .all(afterId, MAX_BATCH_RECORDS) as { id: number; visit_id: number; record_key: string }[];
-      if (rows.length === 0) return done;
-      // Split by size as well as by count: three signatures can make a record large.
-      const batch: { row: (typeof rows)[number]; record: SyncRecord; json: string }[] = [];
-      let bytes = 0;
-      for (const row of rows) {
-        const record = buildSyncRecord(db, row.visit_id, row.record_key, s.install_id);
-        const json = JSON.stringify(record);
-        const size = Buffer.byteLength(json);
-        if (batch.length > 0 && bytes + size > MAX_BATCH_BYTES * 0.9) break;
-        batch.push({ row, record, json });
-        bytes += size;
-      }
-      afterId = batch[batch.length - 1]!.row.id;
-      const ready: typeof batch = [];
-      for (const item of batch) {
+      const batch = await next;
+      if (!batch) return done;
+      const ready: Batch['items'] = [];
+      for (const item of batch.items) {
         let missing: string | null = null;
         for (const a of item.record.attachments) {
           const plain = readAttachment(a.sha256);
@@ -136,9 +162,17 @@ export function createSyncService(deps: SyncDeps) {
         if (missing) markRejected(item.row.id, 'rejected', 'attachment_missing_local', `附件「${missing}」在本机缺失或已损坏，无法上传`);
         else ready.push(item);
       }
-      if (ready.length === 0) continue;
+      if (ready.length === 0) {
+        next = prepareBatch(s.install_id, batch.afterId);
+        continue;
+      }
       deps.faultAt?.('before_send');
-      const answer = await hq.sendRecordsJson(ready.map((r) => r.json));
+      // The prepared body, unless a record had to be left out for a missing attachment.
+      const sending = hq.sendRecordsBody(ready.length === batch.items.length ? batch.body : recordsBody(ready.map((r) => r.json)));
+      next = prepareBatch(s.install_id, batch.afterId);
+      // If the send fails, the prepared batch is dropped with it; its own failure must not go unhandled.
+      next.catch(() => undefined);
+      const answer = await sending;
       deps.faultAt?.('answer_received');
       if (answer.results.length !== ready.length || answer.results.some((r, i) => r.key !== ready[i]!.record.key)) {
         throw new HqError('总公司服务器的应答与发送的记录对不上，本批记录将重新发送', true, 200);
@@ -250,6 +284,8 @@ export function createSyncService(deps: SyncDeps) {
             continue;
           }
           const r = writer.apply(row, { batchId, userId: admin, at });
+          // The writer queues new rows for multi-row INSERTs; the task is read back and marked just below.
+          writer.flush();
           counts[r.action]++;
           const taskId = r.taskId ?? (db.prepare("SELECT t.id FROM visit_tasks t JOIN policies p ON p.id = t.policy_id WHERE p.policy_no = ? AND t.kind = ? ORDER BY t.id DESC LIMIT 1").pluck().get(row.policyNo, row.kind) as number | undefined) ?? null;
           if (taskId !== null) {

@@ -3,23 +3,39 @@ import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import dayjs from 'dayjs';
 import { lazy, Suspense, useEffect } from 'react';
-import { call } from './api/client';
-import { LockScreen } from './pages/LockScreen';
-import { SetupPage } from './pages/SetupPage';
+import { call, hasSessionToken } from './api/client';
+import { afterFirstInput } from './components/lazy-pane';
 import { SignInPage } from './pages/SignInPage';
+// Shared with vite.config.mts, which renders the first screens with it at build time to write
+// their antd styles into a static stylesheet: the same theme gives the same style hashes, so antd
+// finds those styles already there and skips making them at run time. The theme's CSS-variable
+// key is fixed (not React's id) so that the board's rows can name antd's classes (TaskTable).
+import antdConfig from './antd-config.json';
 import { useAppStore } from './stores/app-store';
 
 // Everything behind sign-in (every page, the charts) is its own chunk: the sign-in screen, the
-// first thing shown at every start, no longer waits for 2.4 MB of script to compile.
-const Shell = lazy(() => import('./pages/Shell').then((m) => ({ default: m.Shell })));
+// first thing shown at every start, no longer waits for 2.4 MB of script to compile. The first
+// run's setup and the lock screen are rare, so they wait for their own small chunks too.
+const loadShell = () => import('./pages/Shell');
+const Shell = lazy(() => loadShell().then((m) => ({ default: m.Shell })));
+const SetupPage = lazy(() => import('./pages/SetupPage').then((m) => ({ default: m.SetupPage })));
+const LockScreen = lazy(() => import('./pages/LockScreen').then((m) => ({ default: m.LockScreen })));
+
+// Asked for while the first render runs rather than after it: app.status (and, after a reload,
+// who the session belongs to) is the one thing every first screen waits for.
+void useAppStore.getState().refreshStatus();
+// A reload with a session goes straight back into the shell: fetch its script alongside the
+// status instead of after it.
+if (hasSessionToken()) void loadShell();
+
 const loading = <Spin size="large" style={{ display: 'block', marginTop: 160 }} />;
 
 export function App() {
-  const { status, user, locale, loadError, locked, refreshStatus } = useAppStore();
+  const { status, user, locale, loadError, locked } = useAppStore();
 
-  useEffect(() => {
-    void refreshStatus();
-  }, [refreshStatus]);
+  // Signing in is what comes next on the sign-in screen: fetch the shell while the password is
+  // typed, so that signing in does not wait for it.
+  useEffect(() => (status?.setupDone && !user ? afterFirstInput(loadShell) : undefined), [status?.setupDone, user]);
 
   // Main locks an idle session; a quiet poll (which does not count as activity) notices it even
   // when nobody touches the screen, so the data disappears on time.
@@ -35,13 +51,13 @@ export function App() {
   let page;
   if (loadError) page = <Alert type="error" showIcon title="回访台无法加载" description={loadError} style={{ margin: 48 }} />;
   else if (!status) page = loading;
-  else if (!status.setupDone) page = <SetupPage />;
-  else if (locked) page = <LockScreen />;
+  else if (!status.setupDone) page = <Suspense fallback={loading}><SetupPage /></Suspense>;
+  else if (locked) page = <Suspense fallback={loading}><LockScreen /></Suspense>;
   else if (!user) page = <SignInPage />;
   else page = <Suspense fallback={loading}><Shell /></Suspense>;
 
   return (
-    <ConfigProvider locale={locale === 'en' ? enUS : zhCN} button={{ autoInsertSpace: false }} theme={{ token: { colorPrimary: '#1f6feb', borderRadius: 4 } }}>
+    <ConfigProvider locale={locale === 'en' ? enUS : zhCN} button={antdConfig.button} theme={antdConfig.theme}>
       <AntApp>{page}</AntApp>
     </ConfigProvider>
   );

@@ -29,17 +29,24 @@ async function main(): Promise<void> {
     ['export', exportCase],
     ['startup', startupCase],
   ];
+  // Wall time per case, data generation included: the whole run has to fit in 15 minutes.
+  const took: string[] = [];
+  const all = performance.now();
   for (const [name, run] of cases) {
     if (only.length && !only.includes(name)) continue;
     console.log(`▶ ${name}`);
+    const started = performance.now();
     rows.push(...(await run()));
+    took.push(`${name} ${((performance.now() - started) / 1000).toFixed(0)} s`);
+    console.log(`  ${name} 用时 ${took[took.length - 1]!.slice(name.length + 1)}`);
   }
   const fmt = (n: number | null, unit = '') => (n === null ? '—' : `${n >= 100 ? n.toFixed(0) : n.toFixed(2)}${unit}`);
   console.log('\n| 用例 | 本程序中位数 | 基线中位数 | 比值 | 目标 | 结果 |\n|---|---|---|---|---|---|');
   for (const r of rows) {
     console.log(`| ${r.case} | ${fmt(r.ours, ` ${r.unit}`)} | ${fmt(r.baseline, r.baseline === null ? '' : ` ${r.unit}`)} | ${fmt(r.ratio)} | ${r.target} | ${r.pass ? '达标' : '未达标'}${r.note ? `（${r.note}）` : ''} |`);
   }
-  fs.writeFileSync(path.join(OUT, 'results.json'), JSON.stringify({ at: new Date().toISOString(), rows }, null, 2));
+  console.log(`\n各用例用时（含生成数据）：${took.join('，')}；合计 ${((performance.now() - all) / 1000).toFixed(0)} s`);
+  fs.writeFileSync(path.join(OUT, 'results.json'), JSON.stringify({ at: new Date().toISOString(), rows, took }, null, 2));
   console.log(`\n结果已写入 ${path.join(OUT, 'results.json')}`);
 }
 

@@ -708,6 +708,11 @@ export async function startHqServer(options: HqServerOptions): Promise<HqServer>
     });
   });
 
+  // Idle keep-alive connections are kept a minute, as head office's front end would (nginx keeps
+  // them 75 s), not Node's 5 s: a client that pauses between requests (a sync run between two
+  // others, a page of the benchmark being prepared) otherwise races the server's close and gets
+  // EPIPE on a POST, which fetch does not retry.
+  server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => {

@@ -3,6 +3,7 @@ import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBridge, type Bridge } from '../../electron/bridge/http-bridge';
 import { startTestApp, type TestApp } from '../support/app';
@@ -218,6 +219,50 @@ describe('the loopback HTTP bridge', () => {
     const malformed = JSON.parse((await api('setup.init', { input: { branchName: 42 } })).body);
     expect(malformed.error.code).toBe('invalid_input');
     expect(malformed.error.issues.map((i: { path: string }) => i.path)).toContain('branchName');
+  });
+
+  it('serves the build\'s precompressed copies the browser accepts, keeps hashed assets for good, and 404s a missing one', async () => {
+    // As scripts/build.mjs leaves them: a content-named script with its brotli and gzip copies.
+    const script = `console.log(${JSON.stringify('回访台'.repeat(500))});`;
+    const assets = path.join(staticDir.dir, 'assets');
+    fs.mkdirSync(assets, { recursive: true });
+    fs.writeFileSync(path.join(assets, 'index-Ab12Cd34.js'), script);
+    fs.writeFileSync(path.join(assets, 'index-Ab12Cd34.js.br'), zlib.brotliCompressSync(script));
+    fs.writeFileSync(path.join(assets, 'index-Ab12Cd34.js.gz'), zlib.gzipSync(script));
+    const get = (p: string, acceptEncoding?: string) =>
+      new Promise<{ status: number; headers: http.IncomingHttpHeaders; bytes: Buffer }>((resolve, reject) => {
+        const headers: Record<string, string> = { Authorization: `Bearer ${bridge.token}`, ...(acceptEncoding ? { 'Accept-Encoding': acceptEncoding } : {}) };
+        http
+          .get({ host: '127.0.0.1', port: bridge.port, path: p, headers }, (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => chunks.push(c));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, bytes: Buffer.concat(chunks) }));
+          })
+          .on('error', reject);
+      });
+
+    const br = await get('/assets/index-Ab12Cd34.js', 'gzip, deflate, br');
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(zlib.brotliDecompressSync(br.bytes).toString()).toBe(script);
+    expect(Number(br.headers['content-length'])).toBe(br.bytes.length);
+    expect(br.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(br.headers.vary).toBe('Accept-Encoding');
+    expect(br.headers['content-security-policy']).toContain("script-src 'self'");
+
+    const gz = await get('/assets/index-Ab12Cd34.js', 'br;q=0, gzip');
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(zlib.gunzipSync(gz.bytes).toString()).toBe(script);
+
+    const plain = await get('/assets/index-Ab12Cd34.js');
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.bytes.toString()).toBe(script);
+
+    // A missing script is an error, not the page; any other path is the single-page app's.
+    expect((await get('/assets/index-Gone0000.js', 'br')).status).toBe(404);
+    const route = await get('/tasks', 'br');
+    expect(route.status).toBe(200);
+    expect(route.bytes.toString()).toContain('<title>回访台</title>');
+    expect(route.headers['cache-control']).toBe('no-store');
   });
 
   it('never serves files outside the renderer folder', async () => {

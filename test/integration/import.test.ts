@@ -182,6 +182,46 @@ describe('importing head office lists', () => {
 });
 
 describe('a problem-case list from head office', () => {
+  it('writes a list mixing kinds: a problem case between queued rows, and one policy under two kinds', async () => {
+    const staff = await staffApp();
+    const csv = path.join(fixtureDir.dir, 'mixed.csv');
+    // New tasks are written many rows to a statement with ids handed out in advance; a problem
+    // case is written at once (it names its task), and a policy already queued must be found by
+    // the next row of the same policy rather than inserted twice.
+    fs.writeFileSync(
+      csv,
+      [
+        '保单号,投保人,联系电话,件类型,问题描述,工单日期,回执签署日期',
+        'P2026120001,周晓梅,13912345678,不成功件,,,2026-11-20',
+        'P2026120002,陈立,13912345679,问题件,客户称缴费年限不符,2026-11-24,',
+        'P2026120003,王芳,13912345670,方言件,,,2026-11-21',
+        'P2026120001,周晓梅,13912345678,问题件,客户要求退保,2026-11-24,',
+        'P2026120004,赵敏,13912345671,核实件,,,2026-11-22',
+      ].join('\n') + '\n',
+    );
+    const before = snapshot();
+    const { preview, summary } = await importFile(app, staff, csv, 'new_policy');
+    expect(preview).toMatchObject({ valid: 5, invalid: 0, create: 5 });
+    expect(summary).toMatchObject({ created: 5, updated: 0 });
+    const after = snapshot();
+    // Four policies and their customers (P2026120001 twice), five tasks, five 'created' events.
+    expect(after.slice(0, 4).map((n, i) => n - before[i]!)).toEqual([4, 4, 5, 5]);
+    const tasks = app.db
+      .prepare("SELECT p.policy_no, t.kind, t.deadline_computed_at FROM visit_tasks t JOIN policies p ON p.id = t.policy_id WHERE p.policy_no LIKE 'P202612000%' ORDER BY t.id")
+      .all() as { policy_no: string; kind: string; deadline_computed_at: string | null }[];
+    expect(tasks.map((t) => `${t.policy_no} ${t.kind}`)).toEqual([
+      'P2026120001 new_policy', 'P2026120002 problem_case', 'P2026120003 new_policy', 'P2026120001 problem_case', 'P2026120004 new_policy',
+    ]);
+    // Every task's deadline was worked out: in the same INSERT, or (problem cases) right after.
+    expect(tasks.every((t) => t.deadline_computed_at !== null)).toBe(true);
+    expect(app.db.prepare("SELECT count(*) FROM problem_cases WHERE source = 'import' AND description IN ('客户称缴费年限不符', '客户要求退保')").pluck().get()).toBe(2);
+    // Found by search like any other task (the index is kept by the same triggers).
+    const found = app.db.prepare("SELECT count(*) FROM task_search WHERE task_search MATCH '\"P2026120001\"'").pluck().get();
+    expect(found).toBe(2);
+    // The same list again changes nothing.
+    expect((await importFile(app, staff, csv, 'new_policy')).summary).toMatchObject({ created: 0, updated: 0, unchanged: 5 });
+  });
+
   it('opens a problem case for each new problem task, with its description and the task deadline, once', async () => {
     const staff = await staffApp();
     const csv = path.join(fixtureDir.dir, 'problems.csv');

@@ -19,6 +19,11 @@ export function setSessionToken(token: string | null): void {
   else sessionStorage.removeItem(SESSION_KEY);
 }
 
+/** Whether this tab holds a session from before a reload (whose owner start-up asks main for). */
+export function hasSessionToken(): boolean {
+  return sessionToken !== null;
+}
+
 export const transport: 'electron' | 'browser' = window.visitdesk ? 'electron' : 'browser';
 
 async function overHttp(method: string, input: unknown): Promise<Envelope<unknown>> {

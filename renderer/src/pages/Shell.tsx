@@ -10,25 +10,34 @@ import {
   UnorderedListOutlined,
   WarningOutlined,
 } from '@ant-design/icons';
-import { Alert, Badge, Button, Layout, Menu, Space, Typography } from 'antd';
-import { useEffect, useState, type ReactNode } from 'react';
+import { Alert, Badge, Button, Layout, Menu, Space, Spin, Typography } from 'antd';
+import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
 import { ROLE_LABELS, type Role } from '../../../shared/domain/roles';
 import type { MessageKey } from '../i18n/messages';
+import { useOpenedOnce } from '../components/lazy-pane';
 import { useAppStore, useT } from '../stores/app-store';
-import { AccountsPage } from './admin/AccountsPage';
-import { AuditPage } from './admin/AuditPage';
-import { ChangePasswordModal } from './admin/PasswordModals';
 import { ComingSoon } from './ComingSoon';
-import { CountersignPage } from './countersign/CountersignPage';
-import { ListsPage } from './lists/ListsPage';
-import { ProblemsPage } from './problems/ProblemsPage';
-import { SettingsPage, type SettingsTab } from './settings/SettingsPage';
+import type { SettingsTab } from './settings/SettingsPage';
 import { SyncBadge } from './sync/SyncBadge';
-import { SyncPage } from './sync/SyncPage';
-import { StatsPage } from './stats/StatsPage';
 import { TasksPage } from './tasks/TasksPage';
-import { VisitRecordsPage } from './visit/VisitRecordsPage';
-import { VisitWorkspace } from './visit/VisitWorkspace';
+import { useVisitStore } from './visit/open-visit';
+
+// The task board is where staff and managers land, so it comes with the shell; every other
+// section is its own chunk, fetched when first opened (the statistics alone bring 1.2 MB of
+// charting code, which the board's first rows used to wait for).
+const AccountsPage = lazy(() => import('./admin/AccountsPage').then((m) => ({ default: m.AccountsPage })));
+const AuditPage = lazy(() => import('./admin/AuditPage').then((m) => ({ default: m.AuditPage })));
+const CountersignPage = lazy(() => import('./countersign/CountersignPage').then((m) => ({ default: m.CountersignPage })));
+const ListsPage = lazy(() => import('./lists/ListsPage').then((m) => ({ default: m.ListsPage })));
+const ProblemsPage = lazy(() => import('./problems/ProblemsPage').then((m) => ({ default: m.ProblemsPage })));
+const SettingsPage = lazy(() => import('./settings/SettingsPage').then((m) => ({ default: m.SettingsPage })));
+const SyncPage = lazy(() => import('./sync/SyncPage').then((m) => ({ default: m.SyncPage })));
+const StatsPage = lazy(() => import('./stats/StatsPage').then((m) => ({ default: m.StatsPage })));
+const VisitRecordsPage = lazy(() => import('./visit/VisitRecordsPage').then((m) => ({ default: m.VisitRecordsPage })));
+// The password form brings zod and the contract's schemas; fetched when the button is pressed.
+const ChangePasswordModal = lazy(() => import('./admin/PasswordModals').then((m) => ({ default: m.ChangePasswordModal })));
+const VisitWorkspace = lazy(() => import('./visit/VisitWorkspace').then((m) => ({ default: m.VisitWorkspace })));
+const sectionLoading = <Spin size="large" style={{ display: 'block', marginTop: 120 }} />;
 
 type Section = 'tasks' | 'visits' | 'problems' | 'lists' | 'countersign' | 'sync' | 'stats' | 'settings' | 'accounts' | 'audit';
 
@@ -69,6 +78,16 @@ function useOnline(): boolean {
   return online;
 }
 
+/** The visit workspace, with its questionnaire, signature pad and print view, from the first visit opened. */
+function VisitWorkspaceSlot() {
+  const opened = useOpenedOnce(useVisitStore((s) => s.open));
+  return opened ? (
+    <Suspense fallback={null}>
+      <VisitWorkspace />
+    </Suspense>
+  ) : null;
+}
+
 export function Shell() {
   const t = useT();
   const { user, status, signOut, locale, setLocale } = useAppStore();
@@ -79,6 +98,7 @@ export function Shell() {
   const section = visible.some((s) => s.key === chosen) ? chosen : DEFAULT_SECTION[role];
   const [settingsTab, setSettingsTab] = useState<SettingsTab>('rules');
   const [changingPassword, setChangingPassword] = useState(false);
+  const passwordOpened = useOpenedOnce(changingPassword);
   // Online means head office can be reached, not merely that the PC has a network.
   const online = useOnline() && (status?.hqReachable ?? false);
 
@@ -136,34 +156,40 @@ export function Shell() {
               }
             />
           )}
-          {section === 'tasks' ? (
-            <TasksPage />
-          ) : section === 'visits' ? (
-            <VisitRecordsPage />
-          ) : section === 'countersign' ? (
-            <CountersignPage />
-          ) : section === 'settings' ? (
-            <SettingsPage tab={settingsTab} onTabChange={setSettingsTab} />
-          ) : section === 'accounts' ? (
-            <AccountsPage />
-          ) : section === 'audit' ? (
-            <AuditPage />
-          ) : section === 'sync' ? (
-            <SyncPage />
-          ) : section === 'lists' ? (
-            <ListsPage />
-          ) : section === 'problems' ? (
-            <ProblemsPage />
-          ) : section === 'stats' ? (
-            <StatsPage />
-          ) : (
-            <ComingSoon />
-          )}
+          <Suspense fallback={sectionLoading}>
+            {section === 'tasks' ? (
+              <TasksPage />
+            ) : section === 'visits' ? (
+              <VisitRecordsPage />
+            ) : section === 'countersign' ? (
+              <CountersignPage />
+            ) : section === 'settings' ? (
+              <SettingsPage tab={settingsTab} onTabChange={setSettingsTab} />
+            ) : section === 'accounts' ? (
+              <AccountsPage />
+            ) : section === 'audit' ? (
+              <AuditPage />
+            ) : section === 'sync' ? (
+              <SyncPage />
+            ) : section === 'lists' ? (
+              <ListsPage />
+            ) : section === 'problems' ? (
+              <ProblemsPage />
+            ) : section === 'stats' ? (
+              <StatsPage />
+            ) : (
+              <ComingSoon />
+            )}
+          </Suspense>
         </Layout.Content>
       </Layout>
       {/* The visit opens full screen over whichever section it was started from. */}
-      <VisitWorkspace />
-      <ChangePasswordModal open={changingPassword} onClose={() => setChangingPassword(false)} />
+      <VisitWorkspaceSlot />
+      {passwordOpened && (
+        <Suspense fallback={null}>
+          <ChangePasswordModal open={changingPassword} onClose={() => setChangingPassword(false)} />
+        </Suspense>
+      )}
     </Layout>
   );
 }

@@ -1,21 +1,27 @@
-import { zodResolver } from '@hookform/resolvers/zod';
 import { Alert, Button, Card, Form, Input, Typography } from 'antd';
-import { useState } from 'react';
-import { Controller, useForm } from 'react-hook-form';
+import { useEffect, useState } from 'react';
+import { Controller, useForm, type Resolver } from 'react-hook-form';
 import type { z } from 'zod';
-import { signInInput } from '../../../shared/api/contract';
+import type { signInInput } from '../../../shared/api/contract';
 import { call } from '../api/client';
 import { FormField } from '../components/FormField';
+import { afterFirstInput } from '../components/lazy-pane';
 import { applyServerIssues } from '../components/server-issues';
 import { useAppStore, useT } from '../stores/app-store';
 
 type FormValues = z.infer<typeof signInInput>;
 
+// The contract's schemas (and zod with them) are most of a screen's script weight, and the form
+// needs them only when it is submitted: fetched once typing starts, awaited on submit.
+const loadResolver = () => import('./signin-resolver');
+const resolver: Resolver<FormValues> = async (values, context, options) => (await loadResolver()).signInResolver(values, context, options);
+
 export function SignInPage() {
   const t = useT();
   const { status, signedIn } = useAppStore();
   const [error, setError] = useState<string | null>(null);
-  const form = useForm<FormValues>({ resolver: zodResolver(signInInput), defaultValues: { username: '', password: '' } });
+  const form = useForm<FormValues>({ resolver, defaultValues: { username: '', password: '' } });
+  useEffect(() => afterFirstInput(loadResolver), []);
 
   const onSubmit = form.handleSubmit(async (values) => {
     setError(null);

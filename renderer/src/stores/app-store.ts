@@ -1,7 +1,7 @@
 import { useCallback } from 'react';
 import { create } from 'zustand';
 import type { AppStatus, SessionUser } from '../../../shared/api/contract';
-import { call, setLockedListener, setSessionGoneListener, setSessionToken } from '../api/client';
+import { call, hasSessionToken, setLockedListener, setSessionGoneListener, setSessionToken } from '../api/client';
 import { en, zhCN, type MessageKey } from '../i18n/messages';
 import { clearSessionState } from './session';
 
@@ -29,13 +29,14 @@ export const useAppStore = create<AppState>((set) => ({
   locked: false,
   unlocked: () => set({ locked: false }),
   refreshStatus: async () => {
-    const r = await call('app.status', {});
+    // A reload keeps the session token in sessionStorage; ask who it belongs to at the same time
+    // as the status (one round trip before the first screen, not two). Without a token there is
+    // nobody to ask about.
+    const [r, me] = await Promise.all([call('app.status', {}), hasSessionToken() ? call('auth.me', {}) : null]);
     if (!r.ok) return set({ loadError: r.error.message });
-    set({ status: r.value, loadError: null });
-    // A reload keeps the session token in sessionStorage; ask who it belongs to.
-    const me = await call('auth.me', {});
-    if (me.ok) set({ user: me.value });
-    else if (me.error.code !== 'locked') set({ user: null });
+    if (!me) return set({ status: r.value, loadError: null });
+    if (me.ok) set({ status: r.value, loadError: null, user: me.value });
+    else set({ status: r.value, loadError: null, ...(me.error.code !== 'locked' ? { user: null } : {}) });
   },
   signedIn: (user, token) => {
     // Whoever signs in starts from nothing, whatever an earlier session may have left behind.

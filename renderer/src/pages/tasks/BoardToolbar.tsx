@@ -79,7 +79,13 @@ export function BoardToolbar({ filters, onChange, users }: { filters: BoardFilte
         style={{ width: 272 }}
         aria-label={t('tasks.search')}
       />
+      {/*
+        virtual={false} on these short lists: the virtual list measures every option's height on
+        each change, forcing a layout of the whole board behind it; that was most of the time from
+        picking a filter to its rows.
+      */}
       <Select<TaskKind>
+        virtual={false}
         allowClear
         placeholder={t('board.filter.kind')}
         value={filters.kind}
@@ -90,6 +96,7 @@ export function BoardToolbar({ filters, onChange, users }: { filters: BoardFilte
         data-testid="filter-kind"
       />
       <Select<TaskStatus>
+        virtual={false}
         allowClear
         placeholder={t('board.filter.status')}
         value={filters.status}
@@ -99,6 +106,7 @@ export function BoardToolbar({ filters, onChange, users }: { filters: BoardFilte
         data-testid="filter-status"
       />
       <Select<Channel>
+        virtual={false}
         allowClear
         placeholder={t('board.filter.channel')}
         value={filters.channel}
@@ -108,6 +116,7 @@ export function BoardToolbar({ filters, onChange, users }: { filters: BoardFilte
         data-testid="filter-channel"
       />
       <Select<number>
+        virtual={false}
         allowClear
         placeholder={t('board.filter.assignee')}
         value={assigneeValue}
@@ -123,6 +132,7 @@ export function BoardToolbar({ filters, onChange, users }: { filters: BoardFilte
       />
       <Space.Compact>
         <Select<'all' | 'overdue' | 'soon'>
+          virtual={false}
           value={dueValue}
           onChange={(v) => set({ due: v === 'all' ? undefined : v })}
           options={[

@@ -1,19 +1,25 @@
 import { CalendarOutlined, HistoryOutlined, ImportOutlined, TeamOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Card, Space, Statistic, Typography } from 'antd';
-import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { TaskDetail, TaskSummary, UserSummary } from '../../../../shared/api/contract';
 import { TASK_STATUSES, TASK_STATUS_LABELS, type TaskRow, type TaskStatus } from '../../../../shared/domain/tasks';
 import { call } from '../../api/client';
+import { useOpenedOnce, whenIdle } from '../../components/lazy-pane';
 import { useAppStore, useT } from '../../stores/app-store';
-import { AssignModal } from './AssignModal';
 import { BoardToolbar, EMPTY_FILTERS, toQuery, type BoardFilters } from './BoardToolbar';
 import { useToday } from './hooks';
-import { ImportBatchesDrawer } from './ImportBatchesDrawer';
-import { ImportWizard } from './ImportWizard';
-import { TaskDetailDrawer } from './TaskDetailDrawer';
 import { TaskTable } from './TaskTable';
 import { WindowedRows } from './task-windows';
-import { WeekViewDrawer } from './WeekViewDrawer';
+
+// The panes opened from the board (detail, import, assignment, the import log, the week) bring
+// antd's tables, date pickers, uploads and the contract's schemas: each is its own chunk, fetched
+// when first opened, so the board's first rows do not wait for them.
+const loadDetail = () => import('./TaskDetailDrawer');
+const TaskDetailDrawer = lazy(() => loadDetail().then((m) => ({ default: m.TaskDetailDrawer })));
+const AssignModal = lazy(() => import('./AssignModal').then((m) => ({ default: m.AssignModal })));
+const ImportWizard = lazy(() => import('./ImportWizard').then((m) => ({ default: m.ImportWizard })));
+const ImportBatchesDrawer = lazy(() => import('./ImportBatchesDrawer').then((m) => ({ default: m.ImportBatchesDrawer })));
+const WeekViewDrawer = lazy(() => import('./WeekViewDrawer').then((m) => ({ default: m.WeekViewDrawer })));
 
 /** tasks.assign takes at most this many ids at once. */
 const ASSIGN_LIMIT = 5000;
@@ -59,6 +65,13 @@ export function TasksPage() {
     void loadSummary();
     void call('users.list', {}).then((r) => r.ok && setUsers(r.value.users));
   }, [loadSummary]);
+  // Opening a task is the board's most common next step: have its pane ready by then.
+  useEffect(() => whenIdle(loadDetail), []);
+  const detailOpened = useOpenedOnce(openId !== null);
+  const assignOpened = useOpenedOnce(pane === 'assign');
+  const importOpened = useOpenedOnce(pane === 'import');
+  const batchesOpened = useOpenedOnce(pane === 'batches');
+  const weekOpened = useOpenedOnce(pane === 'week');
 
   /** After an import, an assignment or the demo: same filters, fresh rows and counts. */
   const refreshAll = useCallback(() => {
@@ -215,50 +228,56 @@ export function TasksPage() {
         />
       </Card>
 
-      <TaskDetailDrawer
-        taskId={openId}
-        today={today}
-        onClose={() => {
-          setOpenId(null);
-          // What was done in the pane may move the task out of (or into) the filtered result.
-          if (detailChanged.current) rows.refresh();
-          detailChanged.current = false;
-        }}
-        onChanged={onTaskChanged}
-      />
-      {canAssign && (
-        <AssignModal
-          open={pane === 'assign'}
-          taskIds={[...selected]}
-          users={users}
-          onClose={(assigned) => {
-            setPane(null);
-            if (assigned) {
-              setSelected(new Set());
-              refreshAll();
-            }
-          }}
-        />
-      )}
-      {canImport && (
-        <ImportWizard
-          open={pane === 'import'}
-          onClose={(imported) => {
-            setPane(null);
-            if (imported) refreshAll();
-          }}
-        />
-      )}
-      <ImportBatchesDrawer open={pane === 'batches'} onClose={() => setPane(null)} />
-      <WeekViewDrawer
-        open={pane === 'week'}
-        today={today}
-        onClose={() => setPane(null)}
-        onOpenTask={(id) => {
-          setPane(null);
-          setOpenId(id);
-        }}
-      />
+      <Suspense fallback={null}>
+        {detailOpened && (
+          <TaskDetailDrawer
+            taskId={openId}
+            today={today}
+            onClose={() => {
+              setOpenId(null);
+              // What was done in the pane may move the task out of (or into) the filtered result.
+              if (detailChanged.current) rows.refresh();
+              detailChanged.current = false;
+            }}
+            onChanged={onTaskChanged}
+          />
+        )}
+        {canAssign && assignOpened && (
+          <AssignModal
+            open={pane === 'assign'}
+            taskIds={[...selected]}
+            users={users}
+            onClose={(assigned) => {
+              setPane(null);
+              if (assigned) {
+                setSelected(new Set());
+                refreshAll();
+              }
+            }}
+          />
+        )}
+        {canImport && importOpened && (
+          <ImportWizard
+            open={pane === 'import'}
+            onClose={(imported) => {
+              setPane(null);
+              if (imported) refreshAll();
+            }}
+          />
+        )}
+        {batchesOpened && <ImportBatchesDrawer open={pane === 'batches'} onClose={() => setPane(null)} />}
+        {weekOpened && (
+          <WeekViewDrawer
+            open={pane === 'week'}
+            today={today}
+            onClose={() => setPane(null)}
+            onOpenTask={(id) => {
+              setPane(null);
+              setOpenId(id);
+            }}
+          />
+        )}
+      </Suspense>
     </div>
   );
 }
