@@ -35,6 +35,16 @@ async function headOfficeList() {
   await wb.xlsx.writeFile(file);
   return file;
 }
+/** The sign-in screen afresh, then a demo user's board. */
+async function signIn(page, username) {
+  await page.evaluate(() => sessionStorage.clear()).catch(() => {});
+  await page.goto(url);
+  await page.locator('#signin-username').fill(username);
+  await page.locator('#signin-password').fill('demo1234');
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.getByTestId('task-row').first().waitFor();
+}
+
 try {
   const page = await browser.newPage({ viewport: { width: 1360, height: 820 }, locale: 'zh-CN' });
   await page.goto(url);
@@ -43,11 +53,7 @@ try {
 
   const admin = await api('setup.init', { branchName: '济南中心支公司', branchCode: '370100', adminUsername: 'admin', adminDisplayName: '系统管理员', adminPassword: 'admin-pass-1' });
   await api('demo.load', {}, admin.sessionToken);
-  await page.goto(url);
-  await page.locator('#signin-username').fill('zhangli');
-  await page.locator('#signin-password').fill('demo1234');
-  await page.getByRole('button', { name: '登录' }).click();
-  await page.getByTestId('task-row').first().waitFor();
+  await signIn(page, 'zhangli');
   await page.getByTestId('task-row-placeholder').first().waitFor({ state: 'detached' }).catch(() => {});
   await page.mouse.move(0, 0); // no hover highlight on a row
   await page.screenshot({ path: path.join(out, 'screenshot-tasks.png') });
@@ -62,16 +68,21 @@ try {
   await page.getByTestId('start-preview').click();
   await page.getByTestId('preview-counts').waitFor();
   await page.mouse.move(0, 0);
+  await page.waitForTimeout(1000);
   await page.screenshot({ path: path.join(out, 'screenshot-import.png') });
   await page.getByTestId('preview-discard').click();
   await page.getByTestId('import-wizard').waitFor({ state: 'detached' });
 
   // 设置 → 规则与日历 → 试算: why a problem case handed down before National Day is due on the make-up Saturday.
+  // Settings are a manager's (or an administrator's), not a visit staff member's.
+  await signIn(page, 'liuyang');
   await page.getByRole('menuitem', { name: '设置' }).click();
   await page.getByRole('tab', { name: '试算' }).click();
   await page.locator('#try-kind').click();
   await page.locator('#try-kind').fill('问题件处理');
   await page.locator('.ant-select-item-option[title="问题件处理"]').click();
+  // The list closes with an animation; photographed mid-way it covers the date field.
+  await page.locator('.ant-select-dropdown:visible').first().waitFor({ state: 'hidden' });
   await page.locator('#try-workOrderDate').fill('2026-09-30');
   await page.getByTestId('try-form').getByRole('button', { name: '试算' }).click();
   await page.getByTestId('try-explanation').waitFor();
