@@ -123,15 +123,16 @@ export async function* readRows(filePath: string, fileName: string, probe: Sheet
     }
   };
 
-  const headerKey = headers.map((h) => h.replace(/\s+/g, '')).join('\u0001');
+  const squash = (text: string) => text.replace(/\s+/g, '');
+  const headerKey = headers.map(squash).join('\u0001');
   // A repeated header row: every cell reads as its column's header. The first labelled column is
   // compared alone first — a data row differs there, and building the whole row's text for every
   // row of a 100,000-row list cost more than a second.
-  const firstLabelled = headers.findIndex((h) => h.replace(/\s+/g, '') !== '');
-  const firstLabel = firstLabelled >= 0 ? headers[firstLabelled]!.replace(/\s+/g, '') : '';
+  const firstLabelled = headers.findIndex((h) => squash(h) !== '');
+  const firstLabel = firstLabelled >= 0 ? squash(headers[firstLabelled]!) : '';
   const repeatsHeader = (cells: readonly RawCell[]): boolean =>
-    (firstLabelled < 0 || cellToText(cells[firstLabelled]).replace(/\s+/g, '') === firstLabel) &&
-    headers.map((_, i) => cellToText(cells[i]).replace(/\s+/g, '')).join('\u0001') === headerKey;
+    (firstLabelled < 0 || squash(cellToText(cells[firstLabelled])) === firstLabel) &&
+    headers.map((_, i) => squash(cellToText(cells[i]))).join('\u0001') === headerKey;
   const seen = new Map<string, { row: number; content: string }>();
   const kindLabel = (v: NormalizedRow) => v.source ?? v.kind;
 

@@ -96,7 +96,6 @@ export function createHqClient(o: HqClientOptions) {
     throw new HqError(msg, retryable, res.status, retryAfterSeconds(res.headers.get('retry-after')));
   }
 
-  const sendBody = (body: Buffer<ArrayBuffer>) => request('/records/batch', { method: 'POST', headers: { 'content-type': 'application/json' }, body }, recordsBatchResponse);
   const json = (body: unknown): RequestInit => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
   return {
@@ -124,14 +123,12 @@ export function createHqClient(o: HqClientOptions) {
     sendRecords: (records: SyncRecord[]) => request('/records/batch', json({ records }), recordsBatchResponse),
 
     /**
-     * The same, with the records already serialised (each record is stringified once, also to size
-     * the batch). The body goes as bytes: given a 2 MB string, fetch re-checks every character for
-     * lone surrogates before encoding it, which cost more than building the batch.
+     * The same, with the body already encoded by recordsBody (each record stringified once, also to
+     * size the batch, and the next batch encoded while this one is in flight). The body goes as
+     * bytes: given a 2 MB string, fetch re-checks every character for lone surrogates before
+     * encoding it, which cost more than building the batch.
      */
-    sendRecordsJson: (recordsJson: readonly string[]) => sendBody(recordsBody(recordsJson)),
-
-    /** The same, with the body already encoded by recordsBody (while another batch was in flight). */
-    sendRecordsBody: (body: Buffer<ArrayBuffer>) => sendBody(body),
+    sendRecordsBody: (body: Buffer<ArrayBuffer>) => request('/records/batch', { method: 'POST', headers: { 'content-type': 'application/json' }, body }, recordsBatchResponse),
 
     changes: (cursor: string, limit: number) => request(`/changes?cursor=${encodeURIComponent(cursor)}&limit=${limit}`, { method: 'GET' }, changesResponse),
   };

@@ -276,6 +276,7 @@ export function createSyncService(deps: SyncDeps) {
         );
         const writer = createImportWriter(db, day);
         const touched: number[] = [];
+        const handed: { taskId: number; hqTaskId: string }[] = [];
         const counts = { create: 0, update: 0, unchanged: 0, invalid: 0 };
         for (const c of tasks) {
           const row = toRow(c.task);
@@ -284,14 +285,15 @@ export function createSyncService(deps: SyncDeps) {
             continue;
           }
           const r = writer.apply(row, { batchId, userId: admin, at });
-          // The writer queues new rows for multi-row INSERTs; the task is read back and marked just below.
-          writer.flush();
           counts[r.action]++;
           const taskId = r.taskId ?? (db.prepare("SELECT t.id FROM visit_tasks t JOIN policies p ON p.id = t.policy_id WHERE p.policy_no = ? AND t.kind = ? ORDER BY t.id DESC LIMIT 1").pluck().get(row.policyNo, row.kind) as number | undefined) ?? null;
-          if (taskId !== null) {
-            db.prepare('UPDATE visit_tasks SET hq_task_id = ? WHERE id = ? AND hq_task_id IS NULL AND NOT EXISTS (SELECT 1 FROM visit_tasks WHERE hq_task_id = ?)').run(c.task.hqTaskId, taskId, c.task.hqTaskId);
-            touched.push(taskId);
-          }
+          if (taskId !== null) handed.push({ taskId, hqTaskId: c.task.hqTaskId });
+        }
+        // New tasks wait in the writer's queue for multi-row INSERTs: written before they are marked.
+        writer.flush();
+        for (const { taskId, hqTaskId } of handed) {
+          db.prepare('UPDATE visit_tasks SET hq_task_id = ? WHERE id = ? AND hq_task_id IS NULL AND NOT EXISTS (SELECT 1 FROM visit_tasks WHERE hq_task_id = ?)').run(hqTaskId, taskId, hqTaskId);
+          touched.push(taskId);
         }
         recomputeDeadlines(db, deps.calendar(), day, now(), touched);
         db.prepare('UPDATE import_batches SET rows_created = ?, rows_updated = ?, rows_unchanged = ?, rows_invalid = ? WHERE id = ?').run(counts.create, counts.update, counts.unchanged, counts.invalid, batchId);

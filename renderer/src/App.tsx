@@ -2,9 +2,9 @@ import { Alert, App as AntApp, ConfigProvider, Spin } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import dayjs from 'dayjs';
-import { lazy, Suspense, useEffect } from 'react';
+import { Suspense, useEffect } from 'react';
 import { call, hasSessionToken } from './api/client';
-import { afterFirstInput } from './components/lazy-pane';
+import { afterFirstInput, lazyNamed } from './components/lazy-pane';
 import { SignInPage } from './pages/SignInPage';
 // Shared with vite.config.mts, which renders the first screens with it at build time to write
 // their antd styles into a static stylesheet: the same theme gives the same style hashes, so antd
@@ -17,9 +17,9 @@ import { useAppStore } from './stores/app-store';
 // first thing shown at every start, no longer waits for 2.4 MB of script to compile. The first
 // run's setup and the lock screen are rare, so they wait for their own small chunks too.
 const loadShell = () => import('./pages/Shell');
-const Shell = lazy(() => loadShell().then((m) => ({ default: m.Shell })));
-const SetupPage = lazy(() => import('./pages/SetupPage').then((m) => ({ default: m.SetupPage })));
-const LockScreen = lazy(() => import('./pages/LockScreen').then((m) => ({ default: m.LockScreen })));
+const Shell = lazyNamed(loadShell, 'Shell');
+const SetupPage = lazyNamed(() => import('./pages/SetupPage'), 'SetupPage');
+const LockScreen = lazyNamed(() => import('./pages/LockScreen'), 'LockScreen');
 
 // Asked for while the first render runs rather than after it: app.status (and, after a reload,
 // who the session belongs to) is the one thing every first screen waits for.

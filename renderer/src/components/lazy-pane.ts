@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { lazy, useState, type LazyExoticComponent } from 'react';
 
 /**
  * Whether a pane whose code is fetched on demand should exist yet: from the first time it opens,
@@ -42,4 +42,15 @@ export function afterFirstInput(load: () => unknown, quietMs = 2000): () => void
   window.addEventListener('keydown', start, true);
   window.addEventListener('pointerdown', start, true);
   return stop;
+}
+
+/** Any component `lazy` takes (React's own bound, without writing `any`). */
+type Lazyable = Parameters<typeof lazy>[0] extends () => Promise<{ default: infer C }> ? C : never;
+
+/**
+ * A component fetched with its module the first time it renders (inside a Suspense): `load` is the
+ * module's dynamic import, `name` the component it exports.
+ */
+export function lazyNamed<M extends Record<K, Lazyable>, K extends keyof M>(load: () => Promise<M>, name: K): LazyExoticComponent<M[K]> {
+  return lazy(() => load().then((m) => ({ default: m[name] })));
 }

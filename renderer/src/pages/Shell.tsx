@@ -11,12 +11,11 @@ import {
   WarningOutlined,
 } from '@ant-design/icons';
 import { Alert, Badge, Button, Layout, Menu, Space, Spin, Typography } from 'antd';
-import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
+import { Suspense, useEffect, useState, type ComponentType, type ReactNode } from 'react';
 import { ROLE_LABELS, type Role } from '../../../shared/domain/roles';
 import type { MessageKey } from '../i18n/messages';
-import { useOpenedOnce } from '../components/lazy-pane';
+import { lazyNamed, useOpenedOnce } from '../components/lazy-pane';
 import { useAppStore, useT } from '../stores/app-store';
-import { ComingSoon } from './ComingSoon';
 import type { SettingsTab } from './settings/SettingsPage';
 import { SyncBadge } from './sync/SyncBadge';
 import { TasksPage } from './tasks/TasksPage';
@@ -25,21 +24,39 @@ import { useVisitStore } from './visit/open-visit';
 // The task board is where staff and managers land, so it comes with the shell; every other
 // section is its own chunk, fetched when first opened (the statistics alone bring 1.2 MB of
 // charting code, which the board's first rows used to wait for).
-const AccountsPage = lazy(() => import('./admin/AccountsPage').then((m) => ({ default: m.AccountsPage })));
-const AuditPage = lazy(() => import('./admin/AuditPage').then((m) => ({ default: m.AuditPage })));
-const CountersignPage = lazy(() => import('./countersign/CountersignPage').then((m) => ({ default: m.CountersignPage })));
-const ListsPage = lazy(() => import('./lists/ListsPage').then((m) => ({ default: m.ListsPage })));
-const ProblemsPage = lazy(() => import('./problems/ProblemsPage').then((m) => ({ default: m.ProblemsPage })));
-const SettingsPage = lazy(() => import('./settings/SettingsPage').then((m) => ({ default: m.SettingsPage })));
-const SyncPage = lazy(() => import('./sync/SyncPage').then((m) => ({ default: m.SyncPage })));
-const StatsPage = lazy(() => import('./stats/StatsPage').then((m) => ({ default: m.StatsPage })));
-const VisitRecordsPage = lazy(() => import('./visit/VisitRecordsPage').then((m) => ({ default: m.VisitRecordsPage })));
+const AccountsPage = lazyNamed(() => import('./admin/AccountsPage'), 'AccountsPage');
+const AuditPage = lazyNamed(() => import('./admin/AuditPage'), 'AuditPage');
+const CountersignPage = lazyNamed(() => import('./countersign/CountersignPage'), 'CountersignPage');
+const ListsPage = lazyNamed(() => import('./lists/ListsPage'), 'ListsPage');
+const ProblemsPage = lazyNamed(() => import('./problems/ProblemsPage'), 'ProblemsPage');
+const SettingsPage = lazyNamed(() => import('./settings/SettingsPage'), 'SettingsPage');
+const SyncPage = lazyNamed(() => import('./sync/SyncPage'), 'SyncPage');
+const StatsPage = lazyNamed(() => import('./stats/StatsPage'), 'StatsPage');
+const VisitRecordsPage = lazyNamed(() => import('./visit/VisitRecordsPage'), 'VisitRecordsPage');
 // The password form brings zod and the contract's schemas; fetched when the button is pressed.
-const ChangePasswordModal = lazy(() => import('./admin/PasswordModals').then((m) => ({ default: m.ChangePasswordModal })));
-const VisitWorkspace = lazy(() => import('./visit/VisitWorkspace').then((m) => ({ default: m.VisitWorkspace })));
+const ChangePasswordModal = lazyNamed(() => import('./admin/PasswordModals'), 'ChangePasswordModal');
+const VisitWorkspace = lazyNamed(() => import('./visit/VisitWorkspace'), 'VisitWorkspace');
 const sectionLoading = <Spin size="large" style={{ display: 'block', marginTop: 120 }} />;
 
 type Section = 'tasks' | 'visits' | 'problems' | 'lists' | 'countersign' | 'sync' | 'stats' | 'settings' | 'accounts' | 'audit';
+
+/** The page of each section but 设置, which also takes the tab to open. */
+const PAGES: Record<Exclude<Section, 'settings'>, ComponentType> = {
+  tasks: TasksPage,
+  visits: VisitRecordsPage,
+  problems: ProblemsPage,
+  lists: ListsPage,
+  countersign: CountersignPage,
+  sync: SyncPage,
+  stats: StatsPage,
+  accounts: AccountsPage,
+  audit: AuditPage,
+};
+
+function SectionPage({ section }: { section: Exclude<Section, 'settings'> }) {
+  const Page = PAGES[section];
+  return <Page />;
+}
 
 /**
  * Who sees which section. Main refuses what a role may not do whatever the menu shows; the menu
@@ -157,29 +174,7 @@ export function Shell() {
             />
           )}
           <Suspense fallback={sectionLoading}>
-            {section === 'tasks' ? (
-              <TasksPage />
-            ) : section === 'visits' ? (
-              <VisitRecordsPage />
-            ) : section === 'countersign' ? (
-              <CountersignPage />
-            ) : section === 'settings' ? (
-              <SettingsPage tab={settingsTab} onTabChange={setSettingsTab} />
-            ) : section === 'accounts' ? (
-              <AccountsPage />
-            ) : section === 'audit' ? (
-              <AuditPage />
-            ) : section === 'sync' ? (
-              <SyncPage />
-            ) : section === 'lists' ? (
-              <ListsPage />
-            ) : section === 'problems' ? (
-              <ProblemsPage />
-            ) : section === 'stats' ? (
-              <StatsPage />
-            ) : (
-              <ComingSoon />
-            )}
+            {section === 'settings' ? <SettingsPage tab={settingsTab} onTabChange={setSettingsTab} /> : <SectionPage section={section} />}
           </Suspense>
         </Layout.Content>
       </Layout>

@@ -34,9 +34,11 @@ export const useAppStore = create<AppState>((set) => ({
     // nobody to ask about.
     const [r, me] = await Promise.all([call('app.status', {}), hasSessionToken() ? call('auth.me', {}) : null]);
     if (!r.ok) return set({ loadError: r.error.message });
-    if (!me) return set({ status: r.value, loadError: null });
-    if (me.ok) set({ status: r.value, loadError: null, user: me.value });
-    else set({ status: r.value, loadError: null, ...(me.error.code !== 'locked' ? { user: null } : {}) });
+    const loaded = { status: r.value, loadError: null };
+    if (me?.ok) set({ ...loaded, user: me.value });
+    // A locked session keeps its user: the lock screen asks for their password.
+    else if (me && me.error.code !== 'locked') set({ ...loaded, user: null });
+    else set(loaded);
   },
   signedIn: (user, token) => {
     // Whoever signs in starts from nothing, whatever an earlier session may have left behind.

@@ -1,10 +1,10 @@
 import { CalendarOutlined, HistoryOutlined, ImportOutlined, TeamOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Card, Space, Statistic, Typography } from 'antd';
-import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { Suspense, useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { TaskDetail, TaskSummary, UserSummary } from '../../../../shared/api/contract';
 import { TASK_STATUSES, TASK_STATUS_LABELS, type TaskRow, type TaskStatus } from '../../../../shared/domain/tasks';
 import { call } from '../../api/client';
-import { useOpenedOnce, whenIdle } from '../../components/lazy-pane';
+import { lazyNamed, useOpenedOnce, whenIdle } from '../../components/lazy-pane';
 import { useAppStore, useT } from '../../stores/app-store';
 import { BoardToolbar, EMPTY_FILTERS, toQuery, type BoardFilters } from './BoardToolbar';
 import { useToday } from './hooks';
@@ -15,11 +15,11 @@ import { WindowedRows } from './task-windows';
 // antd's tables, date pickers, uploads and the contract's schemas: each is its own chunk, fetched
 // when first opened, so the board's first rows do not wait for them.
 const loadDetail = () => import('./TaskDetailDrawer');
-const TaskDetailDrawer = lazy(() => loadDetail().then((m) => ({ default: m.TaskDetailDrawer })));
-const AssignModal = lazy(() => import('./AssignModal').then((m) => ({ default: m.AssignModal })));
-const ImportWizard = lazy(() => import('./ImportWizard').then((m) => ({ default: m.ImportWizard })));
-const ImportBatchesDrawer = lazy(() => import('./ImportBatchesDrawer').then((m) => ({ default: m.ImportBatchesDrawer })));
-const WeekViewDrawer = lazy(() => import('./WeekViewDrawer').then((m) => ({ default: m.WeekViewDrawer })));
+const TaskDetailDrawer = lazyNamed(loadDetail, 'TaskDetailDrawer');
+const AssignModal = lazyNamed(() => import('./AssignModal'), 'AssignModal');
+const ImportWizard = lazyNamed(() => import('./ImportWizard'), 'ImportWizard');
+const ImportBatchesDrawer = lazyNamed(() => import('./ImportBatchesDrawer'), 'ImportBatchesDrawer');
+const WeekViewDrawer = lazyNamed(() => import('./WeekViewDrawer'), 'WeekViewDrawer');
 
 /** tasks.assign takes at most this many ids at once. */
 const ASSIGN_LIMIT = 5000;
