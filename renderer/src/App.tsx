@@ -2,9 +2,10 @@ import { Alert, App as AntApp, ConfigProvider, Spin } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import dayjs from 'dayjs';
-import { Suspense, useEffect } from 'react';
+import { useEffect } from 'react';
 import { call, hasSessionToken } from './api/client';
 import { afterFirstInput, lazyNamed } from './components/lazy-pane';
+import { Loadable } from './components/Loadable';
 import { SignInPage } from './pages/SignInPage';
 // Shared with vite.config.mts, which renders the first screens with it at build time to write
 // their antd styles into a static stylesheet: the same theme gives the same style hashes, so antd
@@ -51,14 +52,16 @@ export function App() {
   let page;
   if (loadError) page = <Alert type="error" showIcon title="回访台无法加载" description={loadError} style={{ margin: 48 }} />;
   else if (!status) page = loading;
-  else if (!status.setupDone) page = <Suspense fallback={loading}><SetupPage /></Suspense>;
-  else if (locked) page = <Suspense fallback={loading}><LockScreen /></Suspense>;
+  else if (!status.setupDone) page = <SetupPage />;
+  else if (locked) page = <LockScreen />;
   else if (!user) page = <SignInPage />;
-  else page = <Suspense fallback={loading}><Shell /></Suspense>;
+  else page = <Shell />;
 
   return (
     <ConfigProvider locale={locale === 'en' ? enUS : zhCN} button={antdConfig.button} theme={antdConfig.theme}>
-      <AntApp>{page}</AntApp>
+      <AntApp>
+        <Loadable fallback={loading}>{page}</Loadable>
+      </AntApp>
     </ConfigProvider>
   );
 }

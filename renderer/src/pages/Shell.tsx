@@ -11,10 +11,11 @@ import {
   WarningOutlined,
 } from '@ant-design/icons';
 import { Alert, Badge, Button, Layout, Menu, Space, Spin, Typography } from 'antd';
-import { Suspense, useEffect, useState, type ComponentType, type ReactNode } from 'react';
+import { useEffect, useState, type ComponentType, type ReactNode } from 'react';
 import { ROLE_LABELS, type Role } from '../../../shared/domain/roles';
 import type { MessageKey } from '../i18n/messages';
 import { lazyNamed, useOpenedOnce } from '../components/lazy-pane';
+import { Loadable } from '../components/Loadable';
 import { useAppStore, useT } from '../stores/app-store';
 import type { SettingsTab } from './settings/SettingsPage';
 import { SyncBadge } from './sync/SyncBadge';
@@ -99,9 +100,9 @@ function useOnline(): boolean {
 function VisitWorkspaceSlot() {
   const opened = useOpenedOnce(useVisitStore((s) => s.open));
   return opened ? (
-    <Suspense fallback={null}>
+    <Loadable fallback={null}>
       <VisitWorkspace />
-    </Suspense>
+    </Loadable>
   ) : null;
 }
 
@@ -173,17 +174,17 @@ export function Shell() {
               }
             />
           )}
-          <Suspense fallback={sectionLoading}>
+          <Loadable fallback={sectionLoading} resetKey={section}>
             {section === 'settings' ? <SettingsPage tab={settingsTab} onTabChange={setSettingsTab} /> : <SectionPage section={section} />}
-          </Suspense>
+          </Loadable>
         </Layout.Content>
       </Layout>
       {/* The visit opens full screen over whichever section it was started from. */}
       <VisitWorkspaceSlot />
       {passwordOpened && (
-        <Suspense fallback={null}>
+        <Loadable fallback={null}>
           <ChangePasswordModal open={changingPassword} onClose={() => setChangingPassword(false)} />
-        </Suspense>
+        </Loadable>
       )}
     </Layout>
   );

@@ -1,10 +1,11 @@
 import { CalendarOutlined, HistoryOutlined, ImportOutlined, TeamOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Card, Space, Statistic, Typography } from 'antd';
-import { Suspense, useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { TaskDetail, TaskSummary, UserSummary } from '../../../../shared/api/contract';
 import { TASK_STATUSES, TASK_STATUS_LABELS, type TaskRow, type TaskStatus } from '../../../../shared/domain/tasks';
 import { call } from '../../api/client';
 import { lazyNamed, useOpenedOnce, whenIdle } from '../../components/lazy-pane';
+import { Loadable } from '../../components/Loadable';
 import { useAppStore, useT } from '../../stores/app-store';
 import { BoardToolbar, EMPTY_FILTERS, toQuery, type BoardFilters } from './BoardToolbar';
 import { useToday } from './hooks';
@@ -228,7 +229,7 @@ export function TasksPage() {
         />
       </Card>
 
-      <Suspense fallback={null}>
+      <Loadable fallback={null}>
         {detailOpened && (
           <TaskDetailDrawer
             taskId={openId}
@@ -277,7 +278,7 @@ export function TasksPage() {
             }}
           />
         )}
-      </Suspense>
+      </Loadable>
     </div>
   );
 }
