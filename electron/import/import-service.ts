@@ -17,6 +17,8 @@ const MAX_ISSUES = 1000;
 /** Rows written between two yields of the commit (a few tens of milliseconds of work). */
 const WRITE_CHUNK = 2000;
 const SAMPLE_ROWS = 50;
+/** Rows compared with the stored tasks per lookup during the preview. */
+const CLASSIFY_BATCH = 500;
 const REQUIRED_FIELDS = ['policyNo', 'applicantName'] as const;
 
 interface Preview {
@@ -39,6 +41,8 @@ export interface ImportDeps {
   today: () => string;
   /** Runs work while every other contract call waits (but progress polls and cancels). */
   exclusive: <T>(work: () => Promise<T>) => Promise<T>;
+  /** Called after a commit wrote many rows (the database copies its log back in the background). */
+  afterBulkWrite?: () => void;
 }
 
 /**
@@ -46,7 +50,7 @@ export interface ImportDeps {
  * sender's header layout), preview every row with its problems, then write the valid rows — all
  * in one transaction, so a cancelled or failed import changes nothing.
  */
-export function createImportService({ db, uploads, jobs, calendar, now, today, exclusive }: ImportDeps) {
+export function createImportService({ db, uploads, jobs, calendar, now, today, exclusive, afterBulkWrite }: ImportDeps) {
   const probes = new Map<string, SheetProbe>();
   const previews = new Map<string, Preview>();
 
@@ -116,6 +120,21 @@ export function createImportService({ db, uploads, jobs, calendar, now, today, e
         const writer = createImportWriter(db, day);
         const counts: Record<RowAction, number> = { create: 0, update: 0, unchanged: 0 };
         const sample: ImportSampleRow[] = [];
+        // Rows are compared with the stored tasks a batch at a time: one lookup answers which of
+        // a batch's policies exist.
+        const pending: NormalizedRow[] = [];
+        const classifyPending = () => {
+          writer.prefetch(pending);
+          for (const row of pending) {
+            const action = writer.classify(row);
+            counts[action]++;
+            if (sample.length < SAMPLE_ROWS) sample.push({ row: row.row, action, policyNo: row.policyNo, applicantName: row.applicantName, kind: row.kind, dueOn: dueFor(row) });
+            warningsTotal += row.warnings.length;
+            if (warnings.length < MAX_ISSUES) warnings.push(...row.warnings.slice(0, MAX_ISSUES - warnings.length));
+            rows.push(row);
+          }
+          pending.length = 0;
+        };
         for await (const r of readRows(up.file, up.fileName, probe, {
           mapping,
           defaultKind,
@@ -144,14 +163,10 @@ export function createImportService({ db, uploads, jobs, calendar, now, today, e
             continue;
           }
           firstRowOf.set(key, r.value.row);
-          const row = r.value;
-          const action = writer.classify(row);
-          counts[action]++;
-          if (sample.length < SAMPLE_ROWS) sample.push({ row: row.row, action, policyNo: row.policyNo, applicantName: row.applicantName, kind: row.kind, dueOn: dueFor(row) });
-          warningsTotal += row.warnings.length;
-          if (warnings.length < MAX_ISSUES) warnings.push(...row.warnings.slice(0, MAX_ISSUES - warnings.length));
-          rows.push(row);
+          pending.push(r.value);
+          if (pending.length === CLASSIFY_BATCH) classifyPending();
         }
+        classifyPending();
         throwIfCancelled(signal);
         const result: ImportPreview = {
           fileName: up.fileName,
@@ -220,6 +235,7 @@ export function createImportService({ db, uploads, jobs, calendar, now, today, e
             let done = 0;
             // The packed rows are unpacked a block at a time, so only one block is ever held as objects.
             for (const block of preview.rows.blocksOfRows()) {
+              writer.prefetch(block);
               for (const row of block) {
                 const r = writer.apply(row, { batchId, userId, at });
                 counts[r.action]++;
@@ -254,6 +270,7 @@ export function createImportService({ db, uploads, jobs, calendar, now, today, e
             throw err;
           }
         });
+        afterBulkWrite?.();
         previews.delete(previewJobId);
         probes.delete(preview.uploadId);
         uploads.discard(preview.uploadId);

@@ -21,18 +21,57 @@ const bad = (reason: string): Parsed<never> => ({ ok: false, reason });
 
 /** Fillers people put in cells that have nothing to say. */
 const PLACEHOLDERS = new Set(['-', '--', '---', '—', '——', '/', '\\', '无', '暂无', 'null', 'n/a', '#n/a']);
+// Lower-casing never shortens a string, nor does toHalfWidth: longer text cannot be a placeholder.
+const PLACEHOLDER_MAX = Math.max(...Array.from(PLACEHOLDERS, (p) => p.length));
 
 /** The text of a cell, with placeholders read as empty. */
 export function cellValueText(cell: RawCell | undefined): string {
   const t = cellToText(cell);
-  return PLACEHOLDERS.has(t.toLowerCase()) ? '' : t;
+  return t.length <= PLACEHOLDER_MAX && PLACEHOLDERS.has(t.toLowerCase()) ? '' : t;
 }
 
 /** Like cellValueText, but Chinese punctuation in free text stays as written. */
 function proseValueText(cell: RawCell | undefined): string {
   if (typeof cell !== 'string') return cellValueText(cell);
   const t = cleanProse(cell);
-  return PLACEHOLDERS.has(toHalfWidth(t).toLowerCase()) ? '' : t;
+  return t.length <= PLACEHOLDER_MAX && PLACEHOLDERS.has(toHalfWidth(t).toLowerCase()) ? '' : t;
+}
+
+/** Whether `text` has a character `\s` matches (the regex is the slow way to find out). */
+function hasSpace(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c <= 0x20) {
+      if (c === 0x20 || (c >= 0x09 && c <= 0x0d)) return true;
+    } else if (c >= 0xa0) {
+      if (c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+/** `text` with whitespace runs made one space (`/\s+/g` → ' '). */
+const oneSpaced = (text: string): string => (hasSpace(text) ? text.replace(/\s+/g, ' ') : text);
+/** `text` with all whitespace removed (`/\s+/g` → ''). */
+const unspaced = (text: string): string => (hasSpace(text) ? text.replace(/\s+/g, '') : text);
+
+/**
+ * A pure parser of short code cells (件类型, 渠道…) remembered by its input: a list repeats a
+ * handful of values over thousands of rows. Bounded, so a column of distinct values costs little.
+ */
+function memoized<T>(parse: (text: string) => Parsed<T>): (text: string) => Parsed<T> {
+  const known = new Map<string, Parsed<T>>();
+  return (text) => {
+    let r = known.get(text);
+    if (r === undefined) {
+      r = parse(text);
+      if (known.size >= 1024) known.clear();
+      known.set(text, r);
+    }
+    return r;
+  };
 }
 
 // ——— Dates ———
@@ -84,7 +123,7 @@ export function parseDateCell(cell: RawCell | undefined, date1904 = false): Pars
 function parseDateText(raw: string): Parsed<string> {
   if (raw.length > 40) return bad(`「${shorten(raw)}」无法识别为日期`);
   // A time after the date (2026-09-30 00:00:00, 2026-09-30T08:00) says nothing about the day.
-  const text = raw.replace(/\s+/g, ' ').replace(/(?:[ T]\d{1,2}[:：]\d{2}(?:[:：]\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)$/, '');
+  const text = oneSpaced(raw).replace(/(?:[ T]\d{1,2}[:：]\d{2}(?:[:：]\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)$/, '');
   const r = parseLooseDate(text);
   // The message quotes the cell: a phone in a date column is masked like any quoted value.
   return r.ok ? okValue(r.value) : bad(maskDigitRuns(r.message));
@@ -131,6 +170,8 @@ export function parsePhone(cell: RawCell | undefined): Parsed<string> {
   if (cell instanceof Date) return bad('是一个日期，不是电话号码');
   const text = cellValueText(cell);
   if (text === '') return okValue(null);
+  // The usual cell: one mobile, nothing around it.
+  if (text.length === 11 && MOBILE.test(text)) return okValue(text);
   const parts = text.split(/[/,;、；，|]|\s{2,}|或/).map((p) => p.trim()).filter((p) => p !== '');
   const phones = parts.map((p) => onePhone(p, typeof cell === 'number'));
   const first = phones[0];
@@ -159,7 +200,7 @@ export function parseAmountCents(cell: RawCell | undefined, headerInWan = false)
   }
   const text = cellValueText(cell);
   if (text === '') return okValue(null);
-  let s = text.replace(/\s+/g, '').replace(/[￥¥]|^(?:RMB|CNY|人民币)/gi, '');
+  let s = unspaced(text).replace(/[￥¥]|^(?:RMB|CNY|人民币)/gi, '');
   let wan = headerInWan;
   const unit = /(万元|万|元整|元)$/.exec(s);
   if (unit) {
@@ -208,7 +249,7 @@ export function parseIdNumber(cell: RawCell | undefined): Parsed<string> {
     }
   }
   if (cell instanceof Date) return bad('是一个日期，不是证件号码');
-  const text = cellValueText(cell).replace(/\s+/g, '').toUpperCase();
+  const text = unspaced(cellValueText(cell)).toUpperCase();
   if (text === '') return okValue(null);
   if (/^\d{17}[\dX]$/.test(text)) {
     const birth = makeDate(Number(text.slice(6, 10)), Number(text.slice(10, 12)), Number(text.slice(12, 14)));
@@ -230,7 +271,7 @@ export function parseIdNumber(cell: RawCell | undefined): Parsed<string> {
 // ——— Codes ———
 
 export function parseChannel(text: string): Parsed<Channel> {
-  const t = text.replace(/\s+/g, '');
+  const t = unspaced(text);
   if (t === '') return okValue(null);
   if (/银保通/.test(t)) return okValue('bank_direct');
   if (/银保|银行保险|银代|银行代理/.test(t) || t === 'bancassurance') return okValue('bancassurance');
@@ -241,7 +282,7 @@ export function parseChannel(text: string): Parsed<Channel> {
 }
 
 export function parseProductType(text: string): Parsed<ProductType> {
-  const t = text.replace(/\s+/g, '');
+  const t = unspaced(text);
   if (t === '') return okValue(null);
   const inferred = inferProductType(t);
   if (inferred) return okValue(inferred);
@@ -290,18 +331,19 @@ const CASE_TYPES: readonly [RegExp, CaseType][] = [
   [/承保/, { kind: 'underwriting', source: 'plan' }],
 ];
 
+const KIND_BY_LABEL = new Map((Object.entries(TASK_KIND_LABELS) as [TaskKind, string][]).map(([kind, label]) => [label, kind]));
+
 export function parseCaseType(text: string): Parsed<CaseType> {
-  const t = text.replace(/\s+/g, '');
+  const t = unspaced(text);
   if (t === '') return okValue(null);
-  for (const [kind, label] of Object.entries(TASK_KIND_LABELS) as [TaskKind, string][]) {
-    if (t === label) return okValue({ kind, source: DEFAULT_SOURCE[kind] });
-  }
+  const kind = KIND_BY_LABEL.get(t);
+  if (kind !== undefined) return okValue({ kind, source: DEFAULT_SOURCE[kind] });
   for (const [re, ct] of CASE_TYPES) if (re.test(t)) return okValue(ct);
   return bad(`「${shorten(t)}」不是可识别的件类型（可填：不成功件、电话错误件、方言件、核实件、信函件、问题件、重点客户、股东相关客户、生存给付、满期给付、续保、理赔结案、承保）`);
 }
 
 export function parsePaymentMethod(text: string): Parsed<'cash' | 'bank_transfer'> {
-  const t = text.replace(/\s+/g, '');
+  const t = unspaced(text);
   if (t === '') return okValue(null);
   if (/现金/.test(t)) return okValue('cash');
   if (/转账|银行|划款|划账|代发|卡/.test(t)) return okValue('bank_transfer');
@@ -315,7 +357,7 @@ export function parsePayYears(cell: RawCell | undefined): Parsed<number> {
   if (typeof cell === 'number') {
     return Number.isInteger(cell) && cell >= 1 && cell <= 100 ? okValue(cell) : bad(`${shorten(numberToText(cell))} 不是有效的缴费年限（1–100 年）`);
   }
-  const t = cellValueText(cell).replace(/\s+/g, '');
+  const t = unspaced(cellValueText(cell));
   if (t === '') return okValue(null);
   if (/^(趸交|趸缴|一次(性)?(交|缴)(清|费)?|一次性)$/.test(t)) return okValue(1);
   const m = /^(\d{1,3})(年)?(期)?(交|缴)?(费)?$/.exec(t);
@@ -335,7 +377,7 @@ export function parseTermYears(cell: RawCell | undefined): Parsed<number> {
   if (typeof cell === 'number') {
     return cell > 0 && cell <= 200 ? okValue(cell) : bad(`${shorten(numberToText(cell))} 不是有效的保险期限（0–200 年）`);
   }
-  const t = cellValueText(cell).replace(/\s+/g, '');
+  const t = unspaced(cellValueText(cell));
   if (t === '') return okValue(null);
   if (/^(保)?终身$|^终生$/.test(t)) return okValue(WHOLE_LIFE_YEARS);
   let m = /^(\d{1,3}(?:\.\d+)?)(年)?(期)?$/.exec(t);
@@ -369,14 +411,19 @@ const TEXT_LIMITS = {
 
 /** Names written 张  三 (padded by the exporting system) are 张三; Latin names keep one space. */
 function cleanName(text: string): string {
-  const t = text.replace(/[•・]/g, '·');
+  const t = text.includes('•') || text.includes('・') ? text.replace(/[•・]/g, '·') : text;
+  // Without whitespace both branches below leave the name as it is.
+  if (!hasSpace(t)) return t;
   return /^[\p{Script=Han}·\s]+$/u.test(t) ? t.replace(/\s+/g, '') : t.replace(/\s+/g, ' ');
 }
 
 function plainText(field: ImportField, raw: string): string {
-  if (field === 'problemDescription') return raw.replace(/\r\n?/g, '\n').replace(/[ \t]+/g, ' ').trim();
+  if (field === 'problemDescription') {
+    if (!raw.includes('\r') && !raw.includes('\t') && !raw.includes('  ')) return raw.trim();
+    return raw.replace(/\r\n?/g, '\n').replace(/[ \t]+/g, ' ').trim();
+  }
   if (field === 'applicantName' || field === 'insuredName' || field === 'beneficiaryName' || field === 'agentName') return cleanName(raw);
-  return raw.replace(/\s+/g, ' ');
+  return oneSpaced(raw);
 }
 
 // ——— The row ———
@@ -386,7 +433,21 @@ export interface NormalizeOptions {
   date1904?: boolean;
 }
 
-const DATE_FIELDS = ['issueDate', 'printDate', 'receiptSignedDate', 'receiptEntryDate', 'expiryDate', 'eventDate', 'lastVisitDate'] as const;
+// The code columns of a list repeat a few values row after row.
+const caseTypeOf = memoized(parseCaseType);
+const channelOf = memoized(parseChannel);
+const productTypeOf = memoized(parseProductType);
+const paymentMethodOf = memoized(parsePaymentMethod);
+const inferredTypes = new Map<string, ProductType | null>();
+function inferProductTypeOf(name: string): ProductType | null {
+  let t = inferredTypes.get(name);
+  if (t === undefined) {
+    t = inferProductType(name);
+    if (inferredTypes.size >= 1024) inferredTypes.clear();
+    inferredTypes.set(name, t);
+  }
+  return t;
+}
 
 /**
  * Normalises one data row. `columnHeaders[i]` is the header of column i as the file shows it,
@@ -402,6 +463,7 @@ export function normalizeRow(
 ): RowResult {
   const issues: FieldIssue[] = [];
   const warnings: FieldIssue[] = [];
+  const date1904 = options.date1904;
 
   const header = (field: ImportField): string => {
     const col = mapping[field];
@@ -413,10 +475,9 @@ export function normalizeRow(
     mapping[field] === undefined ? `第 ${row} 行` : `第 ${row} 行「${header(field)}」列`;
   const issue = (field: ImportField, reason: string) => issues.push({ path: `rows.${row}.${field}`, message: `${where(field)}：${reason}` });
   const warn = (field: ImportField, reason: string) => warnings.push({ path: `rows.${row}.${field}`, message: `${where(field)}：${reason}` });
-  const cell = (field: ImportField): RawCell | undefined => {
-    const col = mapping[field];
-    return col === undefined ? undefined : cells[col];
-  };
+  // Columns are read as mapping.policyNo and so on, not mapping[field]: a fixed property is
+  // much cheaper than a lookup by a name that changes from call to call.
+  const at = (col: number | undefined): RawCell | undefined => (col === undefined ? undefined : cells[col]);
   const take = <T>(field: ImportField, parsed: Parsed<T>): T | null => {
     if (!parsed.ok) {
       issue(field, parsed.reason);
@@ -426,31 +487,34 @@ export function normalizeRow(
     return parsed.value;
   };
 
-  const text = (field: keyof typeof TEXT_LIMITS): string | null => {
-    const c = cell(field);
+  const text = (field: keyof typeof TEXT_LIMITS, c: RawCell | undefined): string | null => {
     if (c instanceof Date && field !== 'problemDescription' && field !== 'coveragePeriod') {
       issue(field, `${dateToIso(c) ?? ''} 是一个日期，请检查该列是否对应正确`);
       return null;
     }
     const t = plainText(field, field === 'policyNo' ? cellValueText(c) : proseValueText(c));
     if (t === '') return null;
-    const n = charLength(t);
-    if (n > TEXT_LIMITS[field]) {
-      issue(field, `内容过长（${n} 字），最多 ${TEXT_LIMITS[field]} 字`);
-      return null;
+    const limit = TEXT_LIMITS[field];
+    // A text has at most as many characters as code units: only a long one needs counting.
+    if (t.length > limit) {
+      const n = charLength(t);
+      if (n > limit) {
+        issue(field, `内容过长（${n} 字），最多 ${limit} 字`);
+        return null;
+      }
     }
     return t;
   };
 
   // Required: policy number and applicant.
   let policyNo: string | null = null;
-  const policyCell = cell('policyNo');
+  const policyCell = at(mapping.policyNo);
   if (typeof policyCell === 'number' && !Number.isSafeInteger(policyCell)) {
     issue('policyNo', '保单号被存成了数字，超过 15 位的部分已丢失；请把该列设为文本格式后重新导出');
   } else {
-    const p = text('policyNo');
+    const p = text('policyNo', policyCell);
     if (p !== null) {
-      const compact = p.replace(/\s+/g, '').toUpperCase();
+      const compact = unspaced(p).toUpperCase();
       if (/^[A-Z0-9][A-Z0-9_/-]{2,39}$/.test(compact)) policyNo = compact;
       else issue('policyNo', `「${shorten(p)}」不是有效的保单号（只能有字母、数字和 -，至少 3 位）`);
     } else if (!issues.some((i) => i.path === `rows.${row}.policyNo`)) {
@@ -458,7 +522,7 @@ export function normalizeRow(
     }
   }
 
-  let applicantName = text('applicantName');
+  let applicantName = text('applicantName', at(mapping.applicantName));
   if (applicantName === null) {
     if (!issues.some((i) => i.path === `rows.${row}.applicantName`)) {
       issue('applicantName', mapping.applicantName === undefined ? '缺少投保人（没有对应的列）' : '未填写');
@@ -471,23 +535,30 @@ export function normalizeRow(
   // Kind and source: the row's 件类型, else what the user chose for the whole file.
   let kind: TaskKind = defaultKind;
   let source: TaskSource | null = DEFAULT_SOURCE[defaultKind];
-  const caseType = take('caseType', parseCaseType(cellValueText(cell('caseType'))));
+  const caseType = take('caseType', caseTypeOf(cellValueText(at(mapping.caseType))));
   if (caseType) {
     kind = caseType.kind;
     source = caseType.source;
   }
 
-  const dates = {} as Record<(typeof DATE_FIELDS)[number], string | null>;
-  for (const f of DATE_FIELDS) dates[f] = take(f, parseDateCell(cell(f), options.date1904));
+  // In this order, the order of their messages.
+  const issueDate = take('issueDate', parseDateCell(at(mapping.issueDate), date1904));
+  const printDate = take('printDate', parseDateCell(at(mapping.printDate), date1904));
+  const receiptSignedDate = take('receiptSignedDate', parseDateCell(at(mapping.receiptSignedDate), date1904));
+  const receiptEntryDate = take('receiptEntryDate', parseDateCell(at(mapping.receiptEntryDate), date1904));
+  const expiryDate = take('expiryDate', parseDateCell(at(mapping.expiryDate), date1904));
+  const eventDate = take('eventDate', parseDateCell(at(mapping.eventDate), date1904));
+  const lastVisitDate = take('lastVisitDate', parseDateCell(at(mapping.lastVisitDate), date1904));
 
-  const amountHeaderWan = (f: ImportField) => mapping[f] !== undefined && /万元/.test(header(f));
-  const productName = text('productName');
-  const productTypeCell = cellValueText(cell('productType'));
+  const amountHeaderWan = (f: ImportField, col: number | undefined) => col !== undefined && header(f).includes('万元');
+  const productName = text('productName', at(mapping.productName));
+  const productTypeCell = cellValueText(at(mapping.productType));
   const productType =
-    productTypeCell !== '' ? take('productType', parseProductType(productTypeCell)) : productName ? inferProductType(productName) : null;
-  const coveragePeriod = text('coveragePeriod');
-  let termYears = take('termYears', parseTermYears(cell('termYears')));
-  if (termYears === null && coveragePeriod !== null && cellValueText(cell('termYears')) === '') {
+    productTypeCell !== '' ? take('productType', productTypeOf(productTypeCell)) : productName ? inferProductTypeOf(productName) : null;
+  const coveragePeriod = text('coveragePeriod', at(mapping.coveragePeriod));
+  const termCell = at(mapping.termYears);
+  let termYears = take('termYears', parseTermYears(termCell));
+  if (termYears === null && coveragePeriod !== null && cellValueText(termCell) === '') {
     // 保障期间 often says it (20年, 终身) when there is no 保险期限 column.
     const inferred = parseTermYears(coveragePeriod);
     if (inferred.ok) termYears = inferred.value;
@@ -500,36 +571,36 @@ export function normalizeRow(
     policyNo: policyNo ?? '',
     applicantName: applicantName ?? '',
     applicantPhone: null,
-    insuredName: text('insuredName'),
-    beneficiaryName: text('beneficiaryName'),
-    idNumber: take('idNumber', parseIdNumber(cell('idNumber'))),
-    address: text('address'),
-    issueDate: dates.issueDate,
-    printDate: dates.printDate,
-    receiptSignedDate: dates.receiptSignedDate,
-    receiptEntryDate: dates.receiptEntryDate,
-    channel: take('channel', parseChannel(cellValueText(cell('channel')))),
+    insuredName: text('insuredName', at(mapping.insuredName)),
+    beneficiaryName: text('beneficiaryName', at(mapping.beneficiaryName)),
+    idNumber: take('idNumber', parseIdNumber(at(mapping.idNumber))),
+    address: text('address', at(mapping.address)),
+    issueDate,
+    printDate,
+    receiptSignedDate,
+    receiptEntryDate,
+    channel: take('channel', channelOf(cellValueText(at(mapping.channel)))),
     productName,
     productType,
-    premiumCents: take('premium', parseAmountCents(cell('premium'), amountHeaderWan('premium'))),
-    payYears: take('payYears', parsePayYears(cell('payYears'))),
+    premiumCents: take('premium', parseAmountCents(at(mapping.premium), amountHeaderWan('premium', mapping.premium))),
+    payYears: take('payYears', parsePayYears(at(mapping.payYears))),
     coveragePeriod,
     termYears,
-    expiryDate: dates.expiryDate,
-    agentName: text('agentName'),
-    agentCode: text('agentCode'),
-    problemDescription: text('problemDescription'),
-    branch: text('branch'),
-    eventDate: dates.eventDate,
-    amountCents: take('amount', parseAmountCents(cell('amount'), amountHeaderWan('amount'))),
-    paymentMethod: take('paymentMethod', parsePaymentMethod(cellValueText(cell('paymentMethod')))),
-    lastVisitDate: dates.lastVisitDate,
+    expiryDate,
+    agentName: text('agentName', at(mapping.agentName)),
+    agentCode: text('agentCode', at(mapping.agentCode)),
+    problemDescription: text('problemDescription', at(mapping.problemDescription)),
+    branch: text('branch', at(mapping.branch)),
+    eventDate,
+    amountCents: take('amount', parseAmountCents(at(mapping.amount), amountHeaderWan('amount', mapping.amount))),
+    paymentMethod: take('paymentMethod', paymentMethodOf(cellValueText(at(mapping.paymentMethod)))),
+    lastVisitDate,
     warnings,
   };
 
   // Phone: a 电话错误件 is in the list because its number is wrong, so a bad number there is
   // expected — the task still comes in, with the number left for the visit staff to correct.
-  const phone = parsePhone(cell('applicantPhone'));
+  const phone = parsePhone(at(mapping.applicantPhone));
   if (phone.ok) {
     value.applicantPhone = phone.value;
     if (phone.note) warn('applicantPhone', phone.note);

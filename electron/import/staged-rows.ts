@@ -1,22 +1,5 @@
 import v8 from 'node:v8';
-import type { NormalizedRow } from './types';
-
-/**
- * Every field a commit writes, in a fixed order. Warnings are left out: the preview has already
- * reported them and the writer never reads them.
- */
-const FIELDS = [
-  'row', 'kind', 'source', 'policyNo', 'applicantName', 'applicantPhone', 'insuredName', 'beneficiaryName', 'idNumber', 'address',
-  'issueDate', 'printDate', 'receiptSignedDate', 'receiptEntryDate', 'channel', 'productName', 'productType', 'premiumCents',
-  'payYears', 'coveragePeriod', 'termYears', 'expiryDate', 'agentName', 'agentCode', 'problemDescription', 'branch', 'eventDate',
-  'amountCents', 'paymentMethod', 'lastVisitDate',
-] as const satisfies readonly (keyof NormalizedRow)[];
-
-// Compile-time check that FIELDS names every field but warnings: a field added to NormalizedRow
-// and forgotten here would otherwise be dropped silently between preview and commit.
-type Missing = Exclude<keyof NormalizedRow, (typeof FIELDS)[number] | 'warnings'>;
-const allFieldsStaged: [Missing] extends [never] ? true : Missing = true;
-void allFieldsStaged;
+import { ROW_FIELDS as FIELDS, type NormalizedRow } from './types';
 
 type Value = NormalizedRow[(typeof FIELDS)[number]];
 

@@ -11,12 +11,20 @@ import type { RawCell } from './types';
  * real people's names.
  */
 export function toHalfWidth(text: string): string {
-  let out = '';
-  for (const ch of text) {
-    const code = ch.codePointAt(0) ?? 0;
-    if (code >= 0xff01 && code <= 0xff5e) out += String.fromCodePoint(code - 0xfee0);
-    else if (code === 0x3000) out += ' ';
-    else out += ch;
+  // Most cells have nothing to convert: look before building a new string.
+  let i = 0;
+  for (; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x3000 || (c >= 0xff01 && c <= 0xff5e)) break;
+  }
+  if (i === text.length) return text;
+  let out = text.slice(0, i);
+  for (; i < text.length; i++) {
+    // Both ranges are in the BMP and outside the surrogates, so code units are enough.
+    const c = text.charCodeAt(i);
+    if (c >= 0xff01 && c <= 0xff5e) out += String.fromCharCode(c - 0xfee0);
+    else if (c === 0x3000) out += ' ';
+    else out += text[i];
   }
   return out;
 }
@@ -26,8 +34,16 @@ export function toHalfWidth(text: string): string {
  * description) 「，」 and 「：」 are correct as they are, but 「１２号」 is 12号.
  */
 export function toHalfWidthAlnum(text: string): string {
-  return text.replace(/[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) - 0xfee0)).replace(/\u3000/g, ' ');
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x3000 || isFullWidthAlnum(c)) {
+      return text.replace(/[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) - 0xfee0)).replace(/\u3000/g, ' ');
+    }
+  }
+  return text;
 }
+
+const isFullWidthAlnum = (c: number): boolean => (c >= 0xff10 && c <= 0xff19) || (c >= 0xff21 && c <= 0xff3a) || (c >= 0xff41 && c <= 0xff5a);
 
 // Zero-width space/joiners, BOM, soft hyphen: invisible in Excel, fatal to exact matches.
 const INVISIBLE = /[\u200b-\u200d\u2060\ufeff\u00ad]/g;
@@ -36,7 +52,53 @@ const ODD_SPACES = /[\u00a0\u1680\u2000-\u200a\u202f\u205f]/g;
 
 /** Half-width, invisible characters removed, odd spaces made plain, trimmed. */
 export function cleanText(text: string): string {
-  return toHalfWidth(text).replace(INVISIBLE, '').replace(ODD_SPACES, ' ').trim();
+  return cleanChars(text, false);
+}
+
+/**
+ * cleanText (alnumOnly false) or cleanProse (true) in one pass over the text, and no new string
+ * when there is nothing to change but the ends: most cells are plain ASCII or plain Chinese.
+ * The characters each step rewrites are disjoint from the others', so doing them together is the
+ * same as one after the other.
+ */
+function cleanChars(text: string, alnumOnly: boolean): string {
+  const len = text.length;
+  let i = 0;
+  for (; i < len; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xa0 && charAction(c, alnumOnly) !== KEEP) break;
+  }
+  if (i === len) return text.trim();
+  let out = '';
+  let from = 0;
+  for (; i < len; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0xa0) continue;
+    const action = charAction(c, alnumOnly);
+    if (action === KEEP) continue;
+    out += text.slice(from, i);
+    from = i + 1;
+    if (action === SPACE) out += ' ';
+    else if (action === HALF) out += String.fromCharCode(c - 0xfee0);
+  }
+  return (out + text.slice(from)).trim();
+}
+
+const KEEP = 0;
+const DROP = 1;
+const SPACE = 2;
+const HALF = 3;
+
+/** What cleanText or cleanProse does with a character from U+00A0 up. */
+function charAction(c: number, alnumOnly: boolean): number {
+  if (c >= 0xff01) {
+    if (c > 0xff5e) return KEEP;
+    return !alnumOnly || isFullWidthAlnum(c) ? HALF : KEEP;
+  }
+  if (c === 0x3000) return SPACE;
+  if (c === 0xfeff || c === 0x00ad || c === 0x2060 || (c >= 0x200b && c <= 0x200d)) return DROP; // INVISIBLE
+  if (c === 0x00a0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x202f || c === 0x205f) return SPACE; // ODD_SPACES
+  return KEEP;
 }
 
 const pad2 = (n: number): string => String(n).padStart(2, '0');
@@ -56,14 +118,24 @@ export function visibleText(text: string): string {
 
 /** Free text: digits and letters half-width, punctuation as written, invisible characters gone. */
 export function cleanProse(text: string): string {
-  return toHalfWidthAlnum(text).replace(INVISIBLE, '').replace(ODD_SPACES, ' ').trim();
+  return cleanChars(text, true);
 }
 
 /** A JS Date as exceljs builds it from a serial: the civil day is its UTC date. */
 export function dateToIso(d: Date): string | null {
-  if (Number.isNaN(d.getTime())) return null;
-  return `${String(d.getUTCFullYear()).padStart(4, '0')}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())}`;
+  const t = d.getTime();
+  if (Number.isNaN(t)) return null;
+  // A list's dates are a few hundred distinct days over many rows: remember each day's text.
+  const day = Math.floor(t / 86_400_000);
+  const known = isoByDay.get(day);
+  if (known !== undefined) return known;
+  const iso = `${String(d.getUTCFullYear()).padStart(4, '0')}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())}`;
+  if (isoByDay.size >= 4096) isoByDay.clear();
+  isoByDay.set(day, iso);
+  return iso;
 }
+
+const isoByDay = new Map<number, string>();
 
 /** A cell as the person sees it, for samples, header text and comparisons. */
 export function cellToText(cell: RawCell | undefined): string {
@@ -81,7 +153,35 @@ export function numberToText(n: number): string {
 }
 
 export function isBlankCell(cell: RawCell | undefined): boolean {
-  return cellToText(cell) === '';
+  // cellToText(cell) === '' without building the text: numbers, booleans and valid dates always
+  // have some, and a string has none when cleanText would remove or trim away every character.
+  if (cell === null || cell === undefined) return true;
+  if (typeof cell === 'string') {
+    for (let i = 0; i < cell.length; i++) if (!blankChar(cell.charCodeAt(i))) return false;
+    return true;
+  }
+  if (typeof cell === 'number') return !Number.isFinite(cell);
+  if (cell instanceof Date) return Number.isNaN(cell.getTime());
+  return false;
+}
+
+/** A character cleanText drops or turns into trimmable space: whitespace (`\s`) or INVISIBLE. */
+function blankChar(c: number): boolean {
+  if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+  if (c < 0xa0) return false;
+  return (
+    c === 0xa0 ||
+    c === 0xad ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200d) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x2060 ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
 }
 
 /**

@@ -84,6 +84,24 @@ export interface NormalizedRow {
   warnings: FieldIssue[];
 }
 
+/**
+ * Every field of a normalised row but its warnings, in a fixed order: what a preview stages for
+ * the commit (the preview has reported the warnings; the writer never reads them) and what two rows
+ * are compared on.
+ */
+export const ROW_FIELDS = [
+  'row', 'kind', 'source', 'policyNo', 'applicantName', 'applicantPhone', 'insuredName', 'beneficiaryName', 'idNumber', 'address',
+  'issueDate', 'printDate', 'receiptSignedDate', 'receiptEntryDate', 'channel', 'productName', 'productType', 'premiumCents',
+  'payYears', 'coveragePeriod', 'termYears', 'expiryDate', 'agentName', 'agentCode', 'problemDescription', 'branch', 'eventDate',
+  'amountCents', 'paymentMethod', 'lastVisitDate',
+] as const satisfies readonly (keyof NormalizedRow)[];
+
+// Compile-time check that ROW_FIELDS names every field but warnings: a field added to NormalizedRow
+// and forgotten here would otherwise be dropped silently between preview and commit.
+type Missing = Exclude<keyof NormalizedRow, (typeof ROW_FIELDS)[number] | 'warnings'>;
+const allFieldsStaged: [Missing] extends [never] ? true : Missing = true;
+void allFieldsStaged;
+
 export type RowResult = { ok: true; value: NormalizedRow } | { ok: false; row: number; issues: FieldIssue[] };
 
 export interface ReadOptions {

@@ -7,7 +7,7 @@ import { COMMITTED_DIR, generateImportFixtures } from '../../test/fixtures/gener
 import { tempDir } from '../../test/support/temp';
 import { plainCell } from '../files/xlsx-rows';
 import type { RawCell } from './types';
-import { isDateFormatCode, readXlsxRows, xmlText, type SheetRow, type XlsxContext } from './xlsx-stream';
+import { isDateFormatCode, readXlsxRowBatches, readXlsxRows, xmlText, type SheetRow, type XlsxContext } from './xlsx-stream';
 
 const tmp = tempDir('visitdesk-xlsx-');
 let files: string[] = [];
@@ -85,5 +85,94 @@ describe('the worksheet reader', () => {
   it('tells date formats from number formats as Excel does', () => {
     for (const f of ['yyyy/m/d', 'yyyy"年"m"月"d"日"', '[$-804]yyyy-mm-dd', 'm/d/yy h:mm', '[h]:mm:ss', 'yyyy-mm-dd;@']) expect(isDateFormatCode(f), f).toBe(true);
     for (const f of ['0.00', '#,##0"元"', '0.00%', '@', 'General', '[Red]#,##0', '0.00_);(0.00)', '"Day"0']) expect(isDateFormatCode(f), f).toBe(false);
+  });
+});
+
+/** A workbook with the given sheet XML, zipped by hand (stored, no CRC: the reader does not check it) so the XML is exactly as written. */
+function workbookWith(sheetXml: string, name: string): string {
+  const parts: [string, string][] = [
+    ['xl/workbook.xml', '<workbook xmlns:r="r"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>'],
+    ['xl/_rels/workbook.xml.rels', '<Relationships><Relationship Id="rId1" Target="worksheets/sheet1.xml"/></Relationships>'],
+    ['xl/styles.xml', '<styleSheet><cellXfs><xf numFmtId="0"/><xf numFmtId="14"/></cellXfs></styleSheet>'],
+    ['xl/sharedStrings.xml', '<sst><si><t>shared</t></si></sst>'],
+    ['xl/worksheets/sheet1.xml', sheetXml],
+  ];
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const [entry, text] of parts) {
+    const nameBytes = Buffer.from(entry);
+    const data = Buffer.from(text);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt32LE(data.length, 18);
+    local.writeUInt32LE(data.length, 22);
+    local.writeUInt16LE(nameBytes.length, 26);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt32LE(data.length, 20);
+    central.writeUInt32LE(data.length, 24);
+    central.writeUInt16LE(nameBytes.length, 28);
+    central.writeUInt32LE(offset, 42);
+    locals.push(local, nameBytes, data);
+    centrals.push(central, nameBytes);
+    offset += 30 + nameBytes.length + data.length;
+  }
+  const directory = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(parts.length, 8);
+  end.writeUInt16LE(parts.length, 10);
+  end.writeUInt32LE(directory.length, 12);
+  end.writeUInt32LE(offset, 16);
+  const file = path.join(tmp.dir, name);
+  fs.writeFileSync(file, Buffer.concat([...locals, directory, end]));
+  return file;
+}
+
+describe('the worksheet reader on hand-written XML', () => {
+  it('reads prefixes, odd quoting and spacing, self-closing tags and missing references as before', async () => {
+    const file = workbookWith(
+      '<x:worksheet><x:sheetData>' +
+        '<x:row r="1"><x:c r="B1" t="s"><x:v>0</x:v></x:c><x:c t="inlineStr"><x:is><x:t>in</x:t><x:r><x:t>line</x:t></x:r></x:is></x:c></x:row>' +
+        "<row r = '3' ><c\ts='1'  r = \"A3\"><v>45000</v></c><c r=\"C3\"/><c t=\"b\"><v> true </v></c><c r=\"E3\" t=\"str\"><v xml:space=\"preserve\"> a &amp; b </v></c></row>" +
+        '<row/><row><c r="A5" t="e"><v>#N/A</v></c><c r="B5"><f>1+1</f><v>2</v></c><c r="C5"><f>1+1</f></c><c r="D5"><v>  </v></c></row>' +
+        '<row r="7"><c foo="x r=\'C7\'" r="A7"><v>1</v></c></row>' +
+        '</x:sheetData></x:worksheet>',
+      'odd.xlsx',
+    );
+    const got = await ours(file);
+    if (got instanceof AppError) throw got;
+    expect(got.rows).toEqual([
+      { row: 1, cells: [null, 'shared', 'inline'] },
+      { row: 3, cells: [new Date(Date.UTC(2023, 2, 15)), null, null, true, ' a & b '] },
+      { row: 4, cells: [] },
+      { row: 5, cells: [null, 2] },
+      // The attribute RegExp finds r="C7" inside foo's value, as it always has.
+      { row: 7, cells: [null, null, 1] },
+    ]);
+  });
+
+  it('gives the same rows one at a time and in batches, across chunks and rows longer than a chunk', async () => {
+    const rows: string[] = [];
+    const expected: SheetRow[] = [];
+    for (let r = 1; r <= 3000; r++) {
+      const long = r === 1500 ? 'x'.repeat(300_000) : `文本${r}`;
+      // Every third row leaves out r, and so follows the row before it.
+      rows.push(`<row${r % 3 === 0 ? '' : ` r="${r}"`}><c r="A${r}"><v>${r}</v></c><c t="str"><v>${long}</v></c><c r="D${r}" s="1"><v>${40_000 + r}</v></c></row>`);
+      expected.push({ row: r, cells: [r, long, null, new Date(Date.UTC(1970, 0, 1) + (40_000 + r - 25_569) * 86_400_000)] });
+    }
+    const file = workbookWith(`<worksheet><sheetData>${rows.join('')}</sheetData></worksheet>`, 'chunks.xlsx');
+    const got = await ours(file);
+    if (got instanceof AppError) throw got;
+    expect(got.rows).toEqual(expected);
+    const batched: SheetRow[] = [];
+    let batches = 0;
+    for await (const batch of readXlsxRowBatches(file, 'chunks.xlsx', { sheetName: null, date1904: false, sheetCount: null }, { maxRow: 2500 })) {
+      batched.push(...batch);
+      batches++;
+    }
+    expect(batched).toEqual(expected.slice(0, 2500));
+    expect(batches).toBeGreaterThan(1);
   });
 });

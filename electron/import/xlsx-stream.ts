@@ -192,83 +192,407 @@ function serialToCell(serial: number, date1904: boolean): RawCell {
   return d;
 }
 
-/** "AB12" → 27 (0-based column index of AB), or -1 when there is no column reference. */
-function columnOf(ref: string): number {
-  let col = 0;
-  let i = 0;
-  for (; i < ref.length; i++) {
-    const c = ref.charCodeAt(i);
-    if (c >= 65 && c <= 90) col = col * 26 + (c - 64);
-    else if (c >= 97 && c <= 122) col = col * 26 + (c - 96);
-    else break;
-  }
-  return i === 0 ? -1 : col - 1;
-}
-
 interface SheetParts {
   strings: string[];
   dates: boolean[];
   date1904: boolean;
 }
 
-const CELL = /<(?:\w+:)?c\b([^>]*?)(?:\/>|>([\s\S]*?)<\/(?:\w+:)?c>)/g;
+// The sheet is scanned with indexOf and charCodeAt rather than RegExps: one pass over each tag,
+// no substring per attribute, and no second scan of a row's or cell's text. Each step below
+// finds exactly what the RegExp it replaces would (noted beside it), and hands anything unusual
+// (other quoting, non-ASCII, whitespace inside values, prefixed <v>) to that RegExp, so odd
+// files read exactly as before and only the common shape takes the fast path.
+
 const VALUE = /<(?:\w+:)?v(?:\s[^>]*)?>([\s\S]*?)<\/(?:\w+:)?v>/;
 
+/** ASCII characters in RegExp `\s` (tab, newline, vertical tab, form feed, return, space). */
+function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13);
+}
+
+/** RegExp `\w`; NaN (past the end of the text) is not a word character, as `\b` sees it. */
+function isWord(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
+}
+
 /**
- * One cell as a plain value: text, number, boolean, or a Date for a date-formatted number.
- * Formulas give their cached result; a formula never calculated, or an error value, is empty.
+ * Where `<(?:\w+:)?name\b` matches at `lt` (a '<'), the end of the tag name, else -1. The
+ * prefixed reading is tried first, as the RegExp's greedy `?` does.
  */
-function cellValue(attrs: string, inner: string | undefined, parts: SheetParts): RawCell {
-  if (inner === undefined) return null;
-  const t = attr(attrs, 't');
-  if (t === 'inlineStr') return runsText(inner);
-  const v = VALUE.exec(inner)?.[1];
-  if (v === undefined) return null;
+function tagNameEnd(text: string, lt: number, name: string): number {
+  let j = lt + 1;
+  while (isWord(text.charCodeAt(j))) j++;
+  if (j > lt + 1 && text.charCodeAt(j) === 58 && text.startsWith(name, j + 1) && !isWord(text.charCodeAt(j + 1 + name.length))) return j + 1 + name.length;
+  if (text.startsWith(name, lt + 1) && !isWord(text.charCodeAt(lt + 1 + name.length))) return lt + 1 + name.length;
+  return -1;
+}
+
+/**
+ * The first closing tag `</(?:\w+:)?name>` at or after `from` that ends by `end`: where it
+ * starts, and its length in closeLength; -1 when there is none. It looks for the name's last
+ * letter and '>' ("w>" for a row), which the markup of cells hardly has; looking for "</", or
+ * for the "r" of "row" (every cell has r="…"), would stop at every cell.
+ */
+let closeLength = 0;
+function closingTag(text: string, from: number, end: number, name: string): number {
+  const needle = `${name.charAt(name.length - 1)}>`;
+  const head = name.slice(0, -1);
+  for (let q = text.indexOf(needle, from); q >= 0 && q + 2 <= end; q = text.indexOf(needle, q + 1)) {
+    const at = q - head.length;
+    if (at < from || !text.startsWith(head, at)) continue;
+    const before = text.charCodeAt(at - 1);
+    if (before === 47 && text.charCodeAt(at - 2) === 60 && at - 2 >= from) {
+      closeLength = q + 2 - (at - 2);
+      return at - 2;
+    }
+    if (before === 58) {
+      let k = at - 2;
+      while (k >= from && isWord(text.charCodeAt(k))) k--;
+      if (k < at - 2 && k - 1 >= from && text.charCodeAt(k) === 47 && text.charCodeAt(k - 1) === 60) {
+        closeLength = q + 2 - (k - 1);
+        return k - 1;
+      }
+    }
+  }
+  return -1;
+}
+
+// Value spans found by scanAttrs: the first r, t and s attributes, -1 when absent.
+let rAt = -1;
+let rEnd = -1;
+let tAt = -1;
+let tEnd = -1;
+let sAt = -1;
+let sEnd = -1;
+
+/**
+ * Reads the r, t and s attributes of a tag in one pass. Returns false unless the text is plain
+ * ASCII ` name="value"` pairs with no whitespace in a value; for those attr()'s RegExp finds
+ * the same first r, t and s, while for the rest it could also match inside a value, so the
+ * caller falls back to it.
+ */
+function scanAttrs(text: string, i: number, end: number): boolean {
+  rAt = tAt = sAt = -1;
+  while (i < end) {
+    let c = text.charCodeAt(i);
+    if (!isSpace(c)) return false;
+    while (++i < end && isSpace((c = text.charCodeAt(i))));
+    if (i === end) return true;
+    const nameAt = i;
+    while (c !== 61 && !isSpace(c)) {
+      if (c <= 32 || c > 126 || c === 34 || c === 39) return false;
+      if (++i === end) return false;
+      c = text.charCodeAt(i);
+    }
+    const nameEnd = i;
+    while (isSpace(c) && ++i < end) c = text.charCodeAt(i);
+    if (c !== 61 || i === end || nameEnd === nameAt) return false;
+    while (++i < end && isSpace((c = text.charCodeAt(i))));
+    if (i === end || (c !== 34 && c !== 39)) return false;
+    const quote = c;
+    const valueAt = i + 1;
+    for (;;) {
+      if (++i === end) return false;
+      c = text.charCodeAt(i);
+      if (c === quote) break;
+      if (c <= 32 || c > 126) return false;
+    }
+    i++;
+    if (nameEnd - nameAt === 1) {
+      const n = text.charCodeAt(nameAt);
+      if (n === 114 && rAt < 0) {
+        rAt = valueAt;
+        rEnd = i - 1;
+      } else if (n === 116 && tAt < 0) {
+        tAt = valueAt;
+        tEnd = i - 1;
+      } else if (n === 115 && sAt < 0) {
+        sAt = valueAt;
+        sEnd = i - 1;
+      }
+    }
+  }
+  return true;
+}
+
+/** Number(text.slice(at, end)), without the substring when it is a plain run of digits. */
+function numberAt(text: string, at: number, end: number): number {
+  if (end > at && end - at <= 15) {
+    let n = 0;
+    let i = at;
+    for (; i < end; i++) {
+      const d = text.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) break;
+      n = n * 10 + d;
+    }
+    if (i === end) return n;
+  }
+  return Number(text.slice(at, end));
+}
+
+/** "AB12" → 27 (0-based column index of AB), or -1 when there is no column reference. */
+function columnAt(text: string, at: number, end: number): number {
+  let col = 0;
+  let i = at;
+  for (; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 65 && c <= 90) col = col * 26 + (c - 64);
+    else if (c >= 97 && c <= 122) col = col * 26 + (c - 96);
+    else break;
+  }
+  return i === at ? -1 : col - 1;
+}
+
+// A cell's t attribute as a number, so the common cells need no substring for it.
+const T_NUMBER = 0; // no t, "n", or any other value
+const T_SHARED = 1; // "s"
+const T_STR = 2; // "str"
+const T_BOOL = 3; // "b"
+const T_ERROR = 4; // "e"
+const T_DATE = 5; // "d"
+const T_INLINE = 6; // "inlineStr"
+
+function typeCode(t: string | undefined): number {
   switch (t) {
     case 's':
-      return parts.strings[Number(v)] ?? null;
+      return T_SHARED;
     case 'str':
-      return xmlText(v);
+      return T_STR;
     case 'b':
-      return v.trim() === '1' || v.trim() === 'true';
+      return T_BOOL;
     case 'e':
+      return T_ERROR;
+    case 'd':
+      return T_DATE;
+    case 'inlineStr':
+      return T_INLINE;
+    default:
+      return T_NUMBER;
+  }
+}
+
+/** typeCode(text.slice(at, end)) without the substring. */
+function typeCodeAt(text: string, at: number, end: number): number {
+  const n = end - at;
+  if (n === 1) return typeCode(text.charAt(at));
+  if (n === 3) return text.startsWith('str', at) ? T_STR : T_NUMBER;
+  if (n === 9) return text.startsWith('inlineStr', at) ? T_INLINE : T_NUMBER;
+  return T_NUMBER;
+}
+
+// The current cell's t and s attributes, from scanAttrs or, for odd ones, from attr().
+let cellType = T_NUMBER;
+/** The s attribute's value span, or for odd attributes its text in cellStyleText. */
+let cellStyleAt = -1;
+let cellStyleEnd = -1;
+let cellStyleText: string | undefined;
+
+/** Whether text[at] starts `</v>`. */
+function isValueClose(text: string, at: number): boolean {
+  return text.charCodeAt(at) === 60 && text.charCodeAt(at + 1) === 47 && text.charCodeAt(at + 2) === 118 && text.charCodeAt(at + 3) === 62;
+}
+
+/** Whether text[at] starts `</c>`. */
+function isCellClose(text: string, at: number): boolean {
+  return text.charCodeAt(at) === 60 && text.charCodeAt(at + 1) === 47 && text.charCodeAt(at + 2) === 99 && text.charCodeAt(at + 3) === 62;
+}
+
+/**
+ * A cell's value, src[at, end), as a plain value by the cell's type: text, number, boolean, or
+ * a Date for a date-formatted number. An error value is empty. (text is the sheet's text, where
+ * the s attribute's span points.)
+ */
+function typedValue(src: string, at: number, end: number, text: string, parts: SheetParts): RawCell {
+  switch (cellType) {
+    case T_SHARED:
+      return parts.strings[numberAt(src, at, end)] ?? null;
+    case T_STR:
+      return xmlText(src.slice(at, end));
+    case T_BOOL: {
+      const b = src.slice(at, end).trim();
+      return b === '1' || b === 'true';
+    }
+    case T_ERROR:
       return null;
-    case 'd': {
-      const d = new Date(xmlText(v).trim());
+    case T_DATE: {
+      const d = new Date(xmlText(src.slice(at, end)).trim());
       return Number.isNaN(d.getTime()) ? null : d;
     }
     default: {
-      const n = Number(v);
-      if (v.trim() === '' || !Number.isFinite(n)) return null;
-      const s = attr(attrs, 's');
-      if (s !== undefined && parts.dates[Number(s)] === true) return serialToCell(n, parts.date1904);
+      const n = numberAt(src, at, end);
+      // Number() reads a blank value as 0; only then can the text be blank.
+      if (!Number.isFinite(n) || (n === 0 && src.slice(at, end).trim() === '')) return null;
+      const s = cellStyleText !== undefined ? Number(cellStyleText) : cellStyleAt >= 0 ? numberAt(text, cellStyleAt, cellStyleEnd) : undefined;
+      if (s !== undefined && parts.dates[s] === true) return serialToCell(n, parts.date1904);
       return n;
     }
   }
 }
 
-function parseRow(rowAttrs: string, inner: string | undefined, previous: number, parts: SheetParts, fileName: string): SheetRow {
-  const r = attr(rowAttrs, 'r');
-  const row = r !== undefined ? Number(r) : previous + 1;
+/**
+ * One cell, its content text[at, end), as a plain value. Formulas give their cached result; a
+ * formula never calculated is empty.
+ */
+function cellValue(text: string, at: number, end: number, parts: SheetParts): RawCell {
+  if (cellType === T_INLINE) return runsText(text.slice(at, end));
+  // VALUE's match when the content opens with a bare <v> and the next tag closes it.
+  const lt = text.startsWith('<v>', at) ? text.indexOf('<', at + 3) : -1;
+  if (lt >= 0 && lt + 4 <= end && isValueClose(text, lt)) return typedValue(text, at + 3, lt, text, parts);
+  const v = VALUE.exec(text.slice(at, end))?.[1];
+  return v === undefined ? null : typedValue(v, 0, v.length, text, parts);
+}
+
+/**
+ * The row whose start tag's attributes are text[attrsAt, attrsEnd) and whose content is
+ * text[at, end) (at < 0 for a self-closing row). Cells are found as
+ * /<(?:\w+:)?c\b([^>]*?)(?:\/>|>([\s\S]*?)<\/(?:\w+:)?c>)/g over the content would find them.
+ */
+function parseRow(text: string, attrsAt: number, attrsEnd: number, at: number, end: number, previous: number, parts: SheetParts, fileName: string): SheetRow {
+  let row: number;
+  if (scanAttrs(text, attrsAt, attrsEnd)) row = rAt >= 0 ? numberAt(text, rAt, rEnd) : previous + 1;
+  else {
+    const r = attr(text.slice(attrsAt, attrsEnd), 'r');
+    row = r !== undefined ? Number(r) : previous + 1;
+  }
   if (!Number.isInteger(row) || row < 1 || row > MAX_ROWS) throw corruptWorkbook(fileName);
   const cells: RawCell[] = [];
-  if (inner !== undefined) {
-    let next = 0;
-    CELL.lastIndex = 0;
-    for (let m = CELL.exec(inner); m; m = CELL.exec(inner)) {
-      const cellAttrs = m[1] ?? '';
-      const ref = attr(cellAttrs, 'r');
-      const col = ref !== undefined ? columnOf(ref) : next;
-      if (col < 0 || col >= MAX_COLUMNS) throw corruptWorkbook(fileName);
-      next = col + 1;
-      const value = cellValue(cellAttrs, m[2], parts);
-      if (value !== null) {
-        while (cells.length < col) cells.push(null);
-        cells[col] = value;
+  if (at < 0) return { row, cells };
+  let next = 0;
+  // Once one cell finds no closing tag, no later one will either: only self-closing cells remain.
+  let unclosed = false;
+  for (let p = at; ; ) {
+    const lt = text.indexOf('<', p);
+    if (lt < 0 || lt >= end) break;
+    const nameEnd = tagNameEnd(text, lt, 'c');
+    if (nameEnd < 0) {
+      p = lt + 1;
+      continue;
+    }
+    const gt = text.indexOf('>', nameEnd);
+    // Every later cell needs a '>' too.
+    if (gt < 0 || gt >= end) break;
+    const selfClosing = gt > nameEnd && text.charCodeAt(gt - 1) === 47;
+    let close = -1;
+    let closeEnd = -1;
+    // The usual cell, <c ...><v>…</v></c>: the value and the cell's end are found together.
+    let valueEnd = -1;
+    if (!selfClosing) {
+      if (text.charCodeAt(gt + 1) === 60 && text.charCodeAt(gt + 2) === 118 && text.charCodeAt(gt + 3) === 62) {
+        const vClose = text.indexOf('<', gt + 4);
+        if (vClose >= 0 && vClose + 8 <= end && isValueClose(text, vClose) && isCellClose(text, vClose + 4)) {
+          valueEnd = vClose;
+          close = vClose + 4;
+          closeEnd = vClose + 8;
+        }
       }
+      if (close < 0 && !unclosed) {
+        close = closingTag(text, gt + 1, end, 'c');
+        closeEnd = close + closeLength;
+      }
+      if (close < 0) {
+        // As the RegExp does: no match here, try from the next character.
+        unclosed = true;
+        p = lt + 1;
+        continue;
+      }
+    }
+    const attrsEndAt = selfClosing ? gt - 1 : gt;
+    let col: number;
+    if (scanAttrs(text, nameEnd, attrsEndAt)) {
+      col = rAt >= 0 ? columnAt(text, rAt, rEnd) : next;
+      cellType = tAt >= 0 ? typeCodeAt(text, tAt, tEnd) : T_NUMBER;
+      cellStyleAt = sAt;
+      cellStyleEnd = sEnd;
+      cellStyleText = undefined;
+    } else {
+      const cellAttrs = text.slice(nameEnd, attrsEndAt);
+      const ref = attr(cellAttrs, 'r');
+      col = ref !== undefined ? columnAt(ref, 0, ref.length) : next;
+      cellType = typeCode(attr(cellAttrs, 't'));
+      cellStyleAt = -1;
+      cellStyleText = attr(cellAttrs, 's');
+    }
+    if (col < 0 || col >= MAX_COLUMNS) throw corruptWorkbook(fileName);
+    next = col + 1;
+    if (selfClosing) {
+      p = gt + 1;
+      continue;
+    }
+    p = closeEnd;
+    const value = valueEnd >= 0 && cellType !== T_INLINE ? typedValue(text, gt + 4, valueEnd, text, parts) : cellValue(text, gt + 1, close, parts);
+    if (value !== null) {
+      while (cells.length < col) cells.push(null);
+      cells[col] = value;
     }
   }
   return { row, cells };
+}
+
+/**
+ * The rows complete in text from `from` on (after row number `previous`), found as
+ * /<(?:\w+:)?row\b([^>]*?)(?:\/>|>([\s\S]*?)<\/(?:\w+:)?row>)/g would find them, pushed onto
+ * rows; returns where the last of them ends (`from` when none does): an unfinished row waits for
+ * more text. With `strict`, stops at the first place the RegExp would fail and returns -1 there.
+ */
+function completeRows(text: string, from: number, previous: number, rows: SheetRow[], parts: SheetParts, fileName: string, strict: boolean): number {
+  let consumed = from;
+  let unclosed = false;
+  for (let p = from; ; ) {
+    const lt = text.indexOf('<', p);
+    if (lt < 0) break;
+    const nameEnd = tagNameEnd(text, lt, 'row');
+    if (nameEnd < 0) {
+      p = lt + 1;
+      continue;
+    }
+    const gt = text.indexOf('>', nameEnd);
+    if (gt < 0) return strict ? -1 : consumed;
+    let row: SheetRow;
+    if (gt > nameEnd && text.charCodeAt(gt - 1) === 47) {
+      row = parseRow(text, nameEnd, gt - 1, -1, -1, previous, parts, fileName);
+      p = gt + 1;
+    } else {
+      const close = unclosed ? -1 : closingTag(text, gt + 1, text.length, 'row');
+      if (close < 0) {
+        if (strict) return -1;
+        unclosed = true;
+        p = lt + 1;
+        continue;
+      }
+      const after = close + closeLength;
+      row = parseRow(text, nameEnd, gt, gt + 1, close, previous, parts, fileName);
+      p = after;
+    }
+    previous = row.row;
+    consumed = p;
+    rows.push(row);
+  }
+  return consumed;
+}
+
+/**
+ * The rows complete in rest + fresh (the text left unused so far and the newly decoded text),
+ * pushed onto rows, and the text left after them. Joining the two copies the whole chunk once
+ * more, so rest is joined only to fresh's first "row>" when that finishes rest's row: a match
+ * there is one the whole text has too, as long as nothing failed on the way, and the scan then
+ * goes on in fresh alone. Otherwise (a row longer than a chunk, say) the two are joined whole.
+ */
+function rowsAcross(rest: string, fresh: string, previous: number, rows: SheetRow[], parts: SheetParts, fileName: string): string {
+  const firstEnd = rest.length > 0 ? fresh.indexOf('row>') : -1;
+  if (firstEnd >= 0) {
+    const before = rows.length;
+    const joined = rest + fresh.slice(0, firstEnd + 4);
+    const used = completeRows(joined, 0, previous, rows, parts, fileName, true);
+    if (used >= rest.length) {
+      const consumed = completeRows(fresh, used - rest.length, rows[rows.length - 1]?.row ?? previous, rows, parts, fileName, false);
+      return fresh.slice(consumed);
+    }
+    rows.length = before;
+  }
+  const text = rest + fresh;
+  const consumed = completeRows(text, 0, previous, rows, parts, fileName, false);
+  return consumed > 0 ? text.slice(consumed) : text;
 }
 
 /**
@@ -276,6 +600,32 @@ function parseRow(rowAttrs: string, inner: string | undefined, previous: number,
  * numbers, booleans, and Dates for date-formatted cells.
  */
 export async function* readXlsxRows(filePath: string, fileName: string, ctx: XlsxContext, opts: XlsxReadOptions = {}): AsyncGenerator<SheetRow> {
+  for await (const batch of sheetBatches(filePath, fileName, ctx, opts)) {
+    for (const row of batch.rows) {
+      yield row;
+      if (batch.checkCancel && opts.signal?.aborted) throw cancelledError();
+    }
+  }
+}
+
+/**
+ * The same rows as readXlsxRows, those of each 256 KB of the sheet's text (a few hundred) at a
+ * time: one promise turn per chunk rather than per row, for callers that can take them so.
+ */
+export async function* readXlsxRowBatches(filePath: string, fileName: string, ctx: XlsxContext, opts: XlsxReadOptions = {}): AsyncGenerator<SheetRow[]> {
+  for await (const batch of sheetBatches(filePath, fileName, ctx, opts)) {
+    yield batch.rows;
+    if (batch.checkCancel && opts.signal?.aborted) throw cancelledError();
+  }
+}
+
+/**
+ * The rows parsed from each chunk of the sheet's text, cut at maxRow. A chunk's rows are all
+ * parsed before any is handed out, so a damaged row fails its whole chunk as it always has.
+ * checkCancel is false for the rows left at the end of the text: cancellation was never checked
+ * between those.
+ */
+async function* sheetBatches(filePath: string, fileName: string, ctx: XlsxContext, opts: XlsxReadOptions): AsyncGenerator<{ rows: SheetRow[]; checkCancel: boolean }> {
   const { signal } = opts;
   if (signal?.aborted) throw cancelledError();
   try {
@@ -317,47 +667,46 @@ export async function* readXlsxRows(filePath: string, fileName: string, ctx: Xls
     // Progress counts the compressed bytes of the sheet, placed as if the other parts were read first.
     const before = sheetEntry.localHeaderOffset;
     const decoder = new TextDecoder('utf-8');
-    const ROW = /<(?:\w+:)?row\b([^>]*?)(?:\/>|>([\s\S]*?)<\/(?:\w+:)?row>)/g;
-    let previous = 0;
-    /** The rows complete in the text so far, and how much of it they used (an unfinished row waits for more). */
-    const completeRows = (text: string): { rows: SheetRow[]; consumed: number } => {
-      const rows: SheetRow[] = [];
-      ROW.lastIndex = 0;
-      let consumed = 0;
-      for (let m = ROW.exec(text); m; m = ROW.exec(text)) {
-        const row = parseRow(m[1] ?? '', m[2], previous, parts, fileName);
-        previous = row.row;
-        consumed = ROW.lastIndex;
-        rows.push(row);
-      }
-      return { rows, consumed };
+    /** The rows up to maxRow, and whether any were cut off (the sheet is then done). */
+    const upToMax = (rows: SheetRow[]): { rows: SheetRow[]; cut: boolean } => {
+      const max = opts.maxRow;
+      const over = max === undefined ? -1 : rows.findIndex((r) => r.row > max);
+      return over < 0 ? { rows, cut: false } : { rows: rows.slice(0, over), cut: true };
     };
-    let buffer = '';
+    /** The last row's number, which a row without r follows. */
+    let previous = 0;
+    /** The text after the last complete row: the unfinished row, or the sheet's head. */
+    let rest = '';
     let checkedHead = false;
     for await (const chunk of streamEntry(filePath, sheetEntry, { maxBytes: MAX_SHEET_XML, onBytes: (n) => opts.onBytes?.(before + n) })) {
       if (signal?.aborted) throw cancelledError();
-      buffer += decoder.decode(chunk, { stream: true });
+      let fresh = decoder.decode(chunk, { stream: true });
       if (!checkedHead) {
-        if (buffer.length < 4096 && chunk.length > 0) continue;
-        assertNoDoctype(buffer.slice(0, 4096), fileName);
+        rest += fresh;
+        fresh = '';
+        if (rest.length < 4096 && chunk.length > 0) continue;
+        assertNoDoctype(rest.slice(0, 4096), fileName);
         checkedHead = true;
       }
-      const { rows, consumed } = completeRows(buffer);
-      for (const row of rows) {
-        if (opts.maxRow !== undefined && row.row > opts.maxRow) return;
-        yield row;
-        if (signal?.aborted) throw cancelledError();
-      }
-      buffer = consumed > 0 ? buffer.slice(consumed) : buffer;
+      const found: SheetRow[] = [];
+      rest = rowsAcross(rest, fresh, previous, found, parts, fileName);
+      previous = found[found.length - 1]?.row ?? previous;
+      const { rows, cut } = upToMax(found);
+      if (rows.length > 0) yield { rows, checkCancel: true };
+      if (cut) return;
       // A row never completes past </sheetData>: the rest of the part is not needed.
-      if (buffer.includes('</sheetData>') || /<(?:\w+:)?sheetData\s*\/>/.test(buffer)) break;
+      if (rest.includes('</sheetData>') || /<(?:\w+:)?sheetData\s*\/>/.test(rest)) break;
     }
-    buffer += decoder.decode();
-    if (!checkedHead) assertNoDoctype(buffer.slice(0, 4096), fileName);
-    for (const row of completeRows(buffer).rows) {
-      if (opts.maxRow !== undefined && row.row > opts.maxRow) return;
-      yield row;
+    let fresh = decoder.decode();
+    if (!checkedHead) {
+      rest += fresh;
+      fresh = '';
+      assertNoDoctype(rest.slice(0, 4096), fileName);
     }
+    const found: SheetRow[] = [];
+    rowsAcross(rest, fresh, previous, found, parts, fileName);
+    const { rows } = upToMax(found);
+    if (rows.length > 0) yield { rows, checkCancel: false };
   } catch (e) {
     if (e instanceof AppError) throw e;
     if (e instanceof ZipError) throw fromZipError(fileName, e);

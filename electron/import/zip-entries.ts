@@ -126,7 +126,7 @@ export async function* streamEntry(filePath: string, entry: ZipEntry, opts: Entr
     opts.onBytes?.(read);
   });
   const limit = Math.min(opts.maxBytes, entry.uncompressedSize);
-  const source: NodeJS.ReadableStream = entry.method === 8 ? file.pipe(zlib.createInflateRaw({ chunkSize: 256 * 1024 })) : file;
+  const source: NodeJS.ReadableStream = entry.method === 8 ? file.pipe(zlib.createInflateRaw({ chunkSize: 64 * 1024 })) : file;
   let out = 0;
   try {
     for await (const chunk of source as AsyncIterable<Buffer>) {

@@ -222,6 +222,28 @@ describe('a problem-case list from head office', () => {
     expect((await importFile(app, staff, csv, 'new_policy')).summary).toMatchObject({ created: 0, updated: 0, unchanged: 5 });
   });
 
+  it('finds a policy created hundreds of rows earlier and not yet written, instead of inserting it twice', async () => {
+    const staff = await staffApp();
+    const csv = path.join(fixtureDir.dir, 'far-apart.csv');
+    // The commit looks up a block of rows' policies at once; the first row's policy is then still
+    // queued (written with the next thousand rows), so the lookup cannot see it.
+    const rows = ['保单号,投保人,联系电话,件类型,问题描述,工单日期,回执签署日期,保险期限', 'P2026129999,孙丽,13900000000,不成功件,,,2026-11-20,20'];
+    for (let i = 0; i < 600; i++) rows.push(`P20261300${String(i).padStart(3, '0')},客户${i},139${String(i).padStart(8, '0')},不成功件,,,2026-11-${10 + (i % 12)},20`);
+    rows.push('P2026129999,孙丽,13900000000,问题件,客户要求退保,2026-11-24,,');
+    fs.writeFileSync(csv, rows.join('\n') + '\n');
+    const { preview, summary } = await importFile(app, staff, csv, 'new_policy');
+    expect(preview).toMatchObject({ valid: 602, create: 602 });
+    expect(summary).toMatchObject({ created: 602 });
+    expect(app.db.prepare("SELECT count(*) FROM policies WHERE policy_no = 'P2026129999'").pluck().get()).toBe(1);
+    expect(app.db.prepare("SELECT count(*) FROM visit_tasks t JOIN policies p ON p.id = t.policy_id WHERE p.policy_no = 'P2026129999'").pluck().get()).toBe(2);
+    // Tasks with the same facts share one worked-out deadline; different facts get their own.
+    const due = app.db
+      .prepare("SELECT DISTINCT p.receipt_signed_date, t.due_explanation FROM visit_tasks t JOIN policies p ON p.id = t.policy_id WHERE p.policy_no LIKE 'P20261300%'")
+      .all() as { receipt_signed_date: string; due_explanation: string }[];
+    expect(due).toHaveLength(12);
+    expect(due.every((d) => d.due_explanation.includes(d.receipt_signed_date))).toBe(true);
+  });
+
   it('opens a problem case for each new problem task, with its description and the task deadline, once', async () => {
     const staff = await staffApp();
     const csv = path.join(fixtureDir.dir, 'problems.csv');
