@@ -10,7 +10,8 @@ import { revealCustomerField } from '../customers/reveal';
 import { DEFAULT_IDLE_LOCK_MINUTES, SessionStore } from '../auth/sessions';
 import { createDispatcher, type Call, type CallContext, type Handlers } from '../api/dispatcher';
 import { resolveDatabaseKey, type KeyVault } from '../db/db-key';
-import { DATABASE_FILE_NAME, ensureWritableFolder, openDatabase, type Database } from '../db/database';
+import { startCheckpointer, type Checkpointer } from '../db/checkpointer';
+import { DATABASE_FILE_NAME, ensureWritableFolder, keyPragmas, openDatabase, type Database } from '../db/database';
 import { loadDemoBranch } from '../demo/demo-branch';
 import { createSetupService } from '../setup/setup-service';
 import { createTaskService } from '../tasks/task-service';
@@ -60,6 +61,8 @@ export interface VisitDeskApp {
   call: Call;
   sync: SyncService;
   db: Database;
+  /** Copies the database's log back into its file on a second thread (see checkpointer.ts). */
+  checkpoints: Checkpointer;
   dataDir: string;
   close: () => void;
 }
@@ -85,6 +88,12 @@ export function createApp(options: AppOptions): VisitDeskApp {
     release();
     throw err;
   }
+  const checkpoints = startCheckpointer(db, {
+    file: path.join(dataDir, DATABASE_FILE_NAME),
+    pragmas: keyPragmas(key),
+    log,
+    ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
+  });
 
   const idleLockMinutes = () => (db.prepare('SELECT idle_lock_minutes FROM branch WHERE id = 1').pluck().get() as number | undefined) ?? DEFAULT_IDLE_LOCK_MINUTES;
   const sessions = new SessionStore(() => now().getTime(), idleLockMinutes);
@@ -111,7 +120,7 @@ export function createApp(options: AppOptions): VisitDeskApp {
       held = null;
     }
   };
-  const imports = createImportService({ db, uploads, jobs, calendar: () => calendar.current(), now, today, exclusive });
+  const imports = createImportService({ db, uploads, jobs, calendar: () => calendar.current(), now, today, exclusive, afterBulkWrite: checkpoints.request });
   const actions = createTaskActions(db, tasks, now);
   const sealer = createSealer(key);
   const sync = createSyncService({
@@ -412,12 +421,14 @@ export function createApp(options: AppOptions): VisitDeskApp {
     call,
     sync,
     db,
+    checkpoints,
     dataDir,
     close: () => {
       if (closed) return;
       closed = true;
       if (timer) clearInterval(timer);
       sync.cancel();
+      checkpoints.close();
       db.close();
       release();
     },

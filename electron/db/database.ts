@@ -147,6 +147,12 @@ export function openDatabase(options: OpenOptions): Database {
 }
 
 const CIPHER_PRAGMAS = ["cipher = 'sqlcipher'", 'legacy = 4'];
+const keyLiteral = (key: Buffer) => `"x'${key.toString('hex')}'"`;
+
+/** The pragmas that open an encrypted branch database with this key (also for a second connection). */
+export function keyPragmas(key: Buffer): string[] {
+  return [...CIPHER_PRAGMAS, `key = ${keyLiteral(key)}`];
+}
 
 /**
  * Keys the connection (SQLCipher 4 format, raw 256-bit key) and proves the key by reading the
@@ -154,13 +160,12 @@ const CIPHER_PRAGMAS = ["cipher = 'sqlcipher'", 'legacy = 4'];
  * cannot rekey in WAL mode, hence the switch to a rollback journal for that one step.
  */
 function applyKey(db: Database, key: Buffer, plaintext: boolean): void {
-  for (const p of CIPHER_PRAGMAS) db.pragma(p);
-  const literal = `"x'${key.toString('hex')}'"`;
   if (plaintext) {
+    for (const p of CIPHER_PRAGMAS) db.pragma(p);
     db.pragma('journal_mode = DELETE');
-    db.pragma(`rekey = ${literal}`);
+    db.pragma(`rekey = ${keyLiteral(key)}`);
   } else {
-    db.pragma(`key = ${literal}`);
+    for (const p of keyPragmas(key)) db.pragma(p);
   }
   db.prepare('SELECT count(*) FROM sqlite_master').get();
 }
