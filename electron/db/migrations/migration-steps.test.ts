@@ -132,4 +132,16 @@ describe('every migration steps from the one before', () => {
     }
     db.close();
   });
+
+  it('016 drop_duplicate_due_index: the due_on-only index is gone and due-date queries use the wider one', () => {
+    const db = stepTo(16);
+    const indexes = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'visit_tasks'").pluck().all();
+    expect(indexes).not.toContain('visit_tasks_due');
+    expect(indexes).toContain('visit_tasks_due_open');
+    for (const sql of ["SELECT id FROM visit_tasks WHERE due_on < '2026-01-01'", "SELECT count(*) FROM visit_tasks WHERE due_on BETWEEN '2026-01-01' AND '2026-02-01'"]) {
+      const plan = db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[];
+      expect(plan.map((p) => p.detail).join(' ')).toContain('visit_tasks_due_open');
+    }
+    db.close();
+  });
 });
