@@ -3,6 +3,7 @@ import { halfYearKey, yearKey } from '../../shared/dates';
 import type { TaskKind } from '../../shared/domain/tasks';
 import { maskIdNumber, maskPhone } from '../../shared/domain/masking';
 import { stmt } from '../db/statements';
+import { deadlineTextIds } from '../tasks/deadline-texts';
 import type { StoredDeadline, TaskFactsRow } from '../tasks/deadlines';
 import { recordTaskEvent, type FieldChange } from '../tasks/task-events';
 import type { NormalizedRow } from './types';
@@ -138,7 +139,7 @@ const POLICY_COLUMNS = ['id', 'policy_no', 'applicant_id', 'created_at', ...POLI
 const POLICY_DEFAULTS: Cols = { product_name: '（未注明）', product_type: 'traditional', channel: 'individual' };
 const TASK_COLUMNS = [
   'id', 'customer_id', 'policy_id', 'kind', 'cycle', 'status', 'batch_id', 'created_at', 'updated_at', ...TASK.map(([, c]) => c),
-  'visit_required', 'opens_on', 'due_on', 'due_explanation', 'due_warnings', 'deadline_source', 'deadline_computed_at',
+  'visit_required', 'opens_on', 'due_on', 'due_explanation_id', 'due_warnings', 'deadline_source_id', 'deadline_computed_at',
 ];
 
 /**
@@ -258,6 +259,9 @@ export function createImportWriter(db: Database, today: string, deadlineOf?: (fa
    * (and validating) the rules again.
    */
   const deadlines = new Map<string, Cols>();
+  // Made on first use: a writer that computes no deadline (the preview's) writes nothing here.
+  let textIds: ((text: string | null) => number | null) | null = null;
+  const textId = (text: string | null) => (textIds ??= deadlineTextIds(db))(text);
   /** A new task's deadline columns (shared between tasks with the same facts: read only). */
   const deadlineFor = (facts: TaskFactsRow, at: string): Cols => {
     let key = at;
@@ -266,8 +270,8 @@ export function createImportWriter(db: Database, today: string, deadlineOf?: (fa
     if (!cols) {
       const d = deadlineOf!(facts);
       cols = {
-        visit_required: d.required ? 1 : 0, opens_on: d.opens, due_on: d.due, due_explanation: d.explanation,
-        due_warnings: d.warnings.length ? d.warnings.join('\n') : null, deadline_source: d.source, deadline_computed_at: at,
+        visit_required: d.required ? 1 : 0, opens_on: d.opens, due_on: d.due, due_explanation_id: textId(d.explanation),
+        due_warnings: d.warnings.length ? d.warnings.join('\n') : null, deadline_source_id: textId(d.source), deadline_computed_at: at,
       };
       deadlines.set(key, cols);
     }

@@ -10,6 +10,7 @@ import { ATTEMPT_OUTCOME_LABELS, CONTACT_METHODS, OUTCOME_STATUS_LABELS, type At
 import { localIsoDate } from '../app/clock';
 import { problemListRows } from '../problems/problem-service';
 import type { JobContext } from '../jobs/job-runner';
+import { DUE_EXPLANATION_SQL } from '../tasks/deadline-texts';
 import { LIST_COLUMNS, LIST_TITLES } from './columns';
 import { cellsOf, nextTurn, NUM_FMT, openOutput, styleHeader } from './xlsx-out';
 
@@ -135,7 +136,7 @@ export function createListService(deps: ListServiceDeps) {
             WHERE a.status != 'cancelled' AND a.starts_at >= ? AND a.starts_at < ?
             UNION ALL
             SELECT t.assignee_id, u.display_name, 2, 'due', NULL, t.id,
-                   c.name, c.phone, p.policy_no, t.kind, t.status, t.due_explanation
+                   c.name, c.phone, p.policy_no, t.kind, t.status, ${DUE_EXPLANATION_SQL}
             FROM visit_tasks t LEFT JOIN users u ON u.id = t.assignee_id
             LEFT JOIN customers c ON c.id = t.customer_id LEFT JOIN policies p ON p.id = t.policy_id
             WHERE t.due_on = ? AND t.visit_required = 1 AND t.status NOT IN (${CLOSED})

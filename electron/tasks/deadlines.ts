@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3-multiple-ciphers';
 import type { WorkCalendar } from '../../shared/calendar';
 import { defaultCoolingOffDays, type Channel, type TaskKind } from '../../shared/domain/tasks';
 import { computeDeadline } from '../../shared/rules';
+import { deadlineTextIds } from './deadline-texts';
 
 /** The stored facts of one task (and its policy) that its deadline is computed from. */
 export interface TaskFactsRow {
@@ -96,10 +97,12 @@ const FACTS_SQL = `
  * the transaction that changed the facts or the calendar. Returns how many tasks were updated.
  */
 export function recomputeDeadlines(db: Database, calendar: WorkCalendar, today: string, now: Date, ids?: readonly number[]): number {
+  // The texts go to deadline_texts; a row's own copy from before migration 017 is cleared.
   const update = db.prepare(
-    `UPDATE visit_tasks SET visit_required = ?, opens_on = ?, due_on = ?, due_explanation = ?, due_warnings = ?,
-       deadline_source = ?, deadline_computed_at = ? WHERE id = ?`,
+    `UPDATE visit_tasks SET visit_required = ?, opens_on = ?, due_on = ?, due_explanation = NULL, due_explanation_id = ?, due_warnings = ?,
+       deadline_source = NULL, deadline_source_id = ?, deadline_computed_at = ? WHERE id = ?`,
   );
+  const textId = deadlineTextIds(db);
   const caseDue = db.prepare("UPDATE problem_cases SET due_on = ?, due_explanation = ? WHERE task_id = ? AND source = 'import' AND state IN ('open', 'reopened')");
   // all(), not iterate(): the connection cannot run the UPDATEs while a read is open.
   const rows = ids
@@ -109,7 +112,7 @@ export function recomputeDeadlines(db: Database, calendar: WorkCalendar, today: 
   let n = 0;
   for (const row of rows) {
     const d = taskDeadline(row, calendar, today);
-    update.run(d.required ? 1 : 0, d.opens, d.due, d.explanation, d.warnings.length ? d.warnings.join('\n') : null, d.source, at, row.id);
+    update.run(d.required ? 1 : 0, d.opens, d.due, textId(d.explanation), d.warnings.length ? d.warnings.join('\n') : null, textId(d.source), at, row.id);
     // A problem case handed down by head office runs on its task's deadline while it is open.
     if (row.kind === 'problem_case') caseDue.run(d.due, d.explanation, row.id);
     n++;

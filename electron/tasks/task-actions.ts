@@ -5,6 +5,7 @@ import { maskIdNumber, maskPhone } from '../../shared/domain/masking';
 import { defaultCoolingOffDays, type Channel } from '../../shared/domain/tasks';
 import { deriveTaskStatus } from '../../shared/domain/task-status';
 import { ATTEMPT_OUTCOME_LABELS, CONTACT_METHODS, nextContactStep, type ContactAttempt } from '../../shared/outcome';
+import { DEADLINE_SOURCE_SQL } from './deadline-texts';
 import type { TaskService } from './task-service';
 import { recordTaskEvent } from './task-events';
 
@@ -87,7 +88,7 @@ export function createTaskActions(db: Database, tasks: TaskService, now: () => D
     if (!row) throw new AppError('not_found', '找不到该任务（可能已被删除或无权查看）');
     const t = db
       .prepare(
-        `SELECT t.visit_required, t.deadline_source, t.problem_description, t.unable_reason, t.customer_id, c.name, c.phone, c.id_number, c.address,
+        `SELECT t.visit_required, ${DEADLINE_SOURCE_SQL} AS deadline_source, t.problem_description, t.unable_reason, t.customer_id, c.name, c.phone, c.id_number, c.address,
                 p.policy_no, p.product_name, p.product_type, p.channel, p.insured_name, p.premium_cents, p.pay_years, p.coverage_period,
                 p.issue_date, p.receipt_signed_date, p.agent_name, p.cooling_off_days, p.expiry_date
          FROM visit_tasks t JOIN customers c ON c.id = t.customer_id LEFT JOIN policies p ON p.id = t.policy_id WHERE t.id = ?`,

@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3-multiple-ciphers';
 import type { ImportBatch, TaskSummary, UserSummary } from '../../shared/api/contract';
 import type { Role } from '../../shared/domain/roles';
 import { customerCondition, taskCondition, type Scope } from '../auth/scope';
+import { DUE_EXPLANATION_SQL } from './deadline-texts';
 import { addDays } from '../../shared/dates';
 import { maskPhone } from '../../shared/domain/masking';
 import type { Channel, TaskKind, TaskRow, TaskSource, TaskStatus } from '../../shared/domain/tasks';
@@ -40,7 +41,7 @@ interface TaskRecord {
 }
 
 const SELECT = `SELECT t.id, t.kind, t.source, t.status, c.name AS customer_name, c.phone, p.policy_no, p.product_name,
-  p.channel, u.display_name AS assignee_name, t.opens_on, t.due_on, t.due_explanation, t.due_warnings,
+  p.channel, u.display_name AS assignee_name, t.opens_on, t.due_on, ${DUE_EXPLANATION_SQL} AS due_explanation, t.due_warnings,
   EXISTS (SELECT 1 FROM appointments a WHERE a.task_id = t.id AND a.status = 'scheduled') AS has_appointment`;
 // LEFT JOINs (every task has its customer anyway) keep visit_tasks the outer loop, so a window
 // is read along the board-order index instead of sorting the whole table, and an unfiltered

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { generateImportFixtures, type ImportFixtures } from '../fixtures/generate-import-fixtures.mjs';
 import { createCalendarService } from '../../electron/calendar/calendar-service';
+import { DEADLINE_SOURCE_SQL, DUE_EXPLANATION_SQL } from '../../electron/tasks/deadline-texts';
 import { recomputeDeadlines } from '../../electron/tasks/deadlines';
 import { startTestApp, type TestApp } from '../support/app';
 import { importFile } from '../support/import-flow';
@@ -16,7 +17,8 @@ beforeAll(async () => {
 afterAll(() => dir.cleanup());
 afterEach(() => app?.cleanup());
 
-const DEADLINE_COLUMNS = 'id, visit_required, opens_on, due_on, due_explanation, due_warnings, deadline_source';
+// The texts as a reader sees them, wherever they are kept (see deadline-texts.ts).
+const DEADLINE_COLUMNS = `t.id, t.visit_required, t.opens_on, t.due_on, ${DUE_EXPLANATION_SQL} AS due_explanation, t.due_warnings, ${DEADLINE_SOURCE_SQL} AS deadline_source`;
 
 describe('deadlines written with each imported task', () => {
   it('are exactly what recomputing them from the stored facts gives, for every kind of list', async () => {
@@ -34,9 +36,13 @@ describe('deadlines written with each imported task', () => {
     await importFile(app, staff, fixtures.keyClientsGb);
     await importFile(app, staff, fixtures.problemCsv, 'problem_case');
     await importFile(app, staff, fixtures.large);
-    const imported = `SELECT ${DEADLINE_COLUMNS} FROM visit_tasks WHERE batch_id IS NOT NULL ORDER BY id`;
+    const imported = `SELECT ${DEADLINE_COLUMNS} FROM visit_tasks t WHERE t.batch_id IS NOT NULL ORDER BY t.id`;
     const written = app.db.prepare(imported).all();
     expect(written.length).toBeGreaterThan(500);
+    expect(written.every((r) => (r as { due_explanation: string | null }).due_explanation)).toBe(true);
+    // Each text is kept once, not in every task's row.
+    expect(app.db.prepare('SELECT count(*) FROM visit_tasks WHERE batch_id IS NOT NULL AND (due_explanation IS NOT NULL OR deadline_source IS NOT NULL)').pluck().get()).toBe(0);
+    expect(app.db.prepare('SELECT count(*) FROM deadline_texts').pluck().get()).toBeLessThan(written.length / 2);
     const calendar = createCalendarService(app.db).current();
     recomputeDeadlines(app.db, calendar, '2026-11-25', NOW());
     expect(app.db.prepare(imported).all()).toEqual(written);

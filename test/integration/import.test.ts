@@ -5,6 +5,7 @@ import { generateImportFixtures, type ImportFixtures } from '../fixtures/generat
 import { startTestApp, type TestApp } from '../support/app';
 import { commitImport, importFile, previewImport, upload, waitForJob } from '../support/import-flow';
 import { tempDir } from '../support/temp';
+import { DUE_EXPLANATION_SQL } from '../../electron/tasks/deadline-texts';
 
 const NOW = () => new Date('2026-11-25T09:00:00+08:00');
 let fixtures: ImportFixtures;
@@ -50,7 +51,7 @@ describe('importing head office lists', () => {
     expect(count('visit_tasks')).toBe(before + preview.valid);
 
     const row = app.db
-      .prepare("SELECT t.kind, t.source, t.due_on, t.due_explanation, c.phone FROM visit_tasks t JOIN policies p ON p.id = t.policy_id JOIN customers c ON c.id = t.customer_id WHERE p.policy_no = 'P2026110002'")
+      .prepare(`SELECT t.kind, t.source, t.due_on, ${DUE_EXPLANATION_SQL} AS due_explanation, c.phone FROM visit_tasks t JOIN policies p ON p.id = t.policy_id JOIN customers c ON c.id = t.customer_id WHERE p.policy_no = 'P2026110002'`)
       .get() as { kind: string; source: string; due_on: string; due_explanation: string; phone: string };
     expect(row).toMatchObject({ kind: 'new_policy', source: 'dialect', phone: '13900001111' });
     expect(row.due_on).toMatch(/^2026-/);
@@ -238,7 +239,7 @@ describe('a problem-case list from head office', () => {
     expect(app.db.prepare("SELECT count(*) FROM visit_tasks t JOIN policies p ON p.id = t.policy_id WHERE p.policy_no = 'P2026129999'").pluck().get()).toBe(2);
     // Tasks with the same facts share one worked-out deadline; different facts get their own.
     const due = app.db
-      .prepare("SELECT DISTINCT p.receipt_signed_date, t.due_explanation FROM visit_tasks t JOIN policies p ON p.id = t.policy_id WHERE p.policy_no LIKE 'P20261300%'")
+      .prepare(`SELECT DISTINCT p.receipt_signed_date, ${DUE_EXPLANATION_SQL} AS due_explanation FROM visit_tasks t JOIN policies p ON p.id = t.policy_id WHERE p.policy_no LIKE 'P20261300%'`)
       .all() as { receipt_signed_date: string; due_explanation: string }[];
     expect(due).toHaveLength(12);
     expect(due.every((d) => d.due_explanation.includes(d.receipt_signed_date))).toBe(true);

@@ -2,6 +2,7 @@ import ExcelJS from 'exceljs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { NEW_POLICY_V1 } from '../../shared/questionnaire';
 import { startTestApp, type TestApp } from '../support/app';
+import { DUE_EXPLANATION_SQL } from '../../electron/tasks/deadline-texts';
 
 // The branch's clock is fixed in late November 2026, when the 2027 arrangement is not yet loaded.
 const NOW = () => new Date('2026-11-25T09:00:00+08:00');
@@ -55,7 +56,7 @@ describe('the working-day calendar in the app', () => {
     expect(first.ok && first.value.tasksRecomputed).toBeGreaterThanOrEqual(1);
     expect(app.db.prepare("SELECT count(*) FROM audit_log WHERE action = 'calendar_loaded'").pluck().get()).toBe(1);
 
-    const task = app.db.prepare('SELECT due_on, due_explanation, due_warnings FROM visit_tasks WHERE id = ?').get(id) as { due_on: string; due_explanation: string; due_warnings: string | null };
+    const task = app.db.prepare(`SELECT t.due_on, ${DUE_EXPLANATION_SQL} AS due_explanation, t.due_warnings FROM visit_tasks t WHERE t.id = ?`).get(id) as { due_on: string; due_explanation: string; due_warnings: string | null };
     // 2027-01-01 is a holiday in the loaded arrangement, so the period runs on to Monday 2027-01-04.
     expect(task.due_on).toBe('2027-01-04');
     expect(task.due_explanation).toContain('2027-01-04');

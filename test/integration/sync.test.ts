@@ -11,6 +11,7 @@ import { upload } from '../support/import-flow';
 import { fakeSignature } from '../support/signature';
 import { tempDir } from '../support/temp';
 import { demoBranch, finalisedVisit } from '../support/visit-flow';
+import { DUE_EXPLANATION_SQL } from '../../electron/tasks/deadline-texts';
 
 // The reference head-office server runs in its own process; the branch app runs here, behind a
 // fault-injecting proxy on loopback.
@@ -120,7 +121,7 @@ describe('sync with head office (reference server in its own process)', () => {
     await hq.admin('POST', '/admin/decisions', { recordKey: k0, decision: 'returned', reason: '签名与投保单不一致，请重新面访' });
     await hq.admin('POST', '/admin/decisions', { recordKey: k1, decision: 'problem_opened', reason: '客户反映缴费年限与销售时所述不符', categories: ['misleading_payment_years'] });
     expect(await syncNow(app)).toMatchObject({ ok: true, downloaded: 3 });
-    const hqTask = app.db.prepare("SELECT t.id, t.due_explanation, c.name FROM visit_tasks t JOIN customers c ON c.id = t.customer_id WHERE t.hq_task_id = 'HQ-T-0001'").get() as { id: number; due_explanation: string | null; name: string };
+    const hqTask = app.db.prepare(`SELECT t.id, ${DUE_EXPLANATION_SQL} AS due_explanation, c.name FROM visit_tasks t JOIN customers c ON c.id = t.customer_id WHERE t.hq_task_id = 'HQ-T-0001'`).get() as { id: number; due_explanation: string | null; name: string };
     expect(hqTask.name).toBe('周晓梅');
     // Its deadline is computed by the rule engine like any imported task's.
     expect(hqTask.due_explanation).toBeTruthy();

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../database';
+import { DEADLINE_SOURCE_SQL, DUE_EXPLANATION_SQL } from '../../tasks/deadline-texts';
 import { MIGRATIONS } from './index';
 
 let dir = '';
@@ -143,5 +144,28 @@ describe('every migration steps from the one before', () => {
       expect(plan.map((p) => p.detail).join(' ')).toContain('visit_tasks_due_open');
     }
     db.close();
+  });
+
+  it('017 deadline_texts: texts kept once; a task from before keeps its own text, and readers see both', () => {
+    const db = stepTo(16);
+    const c = db.prepare("INSERT INTO customers (name, created_at) VALUES ('张三', 'now')").run().lastInsertRowid;
+    const before = db
+      .prepare("INSERT INTO visit_tasks (customer_id, kind, cycle, status, due_explanation, deadline_source, created_at, updated_at) VALUES (?, 'key_client', '2025', 'to_contact', '旧说明', '旧依据', 'now', 'now')")
+      .run(c).lastInsertRowid;
+    db.close();
+    const file = path.join(dir, 'm.sqlite');
+    const after = openDatabase({ key: null, file, migrateTo: 17 });
+    const text = after.prepare('INSERT INTO deadline_texts (text) VALUES (?)');
+    const explanation = text.run('新说明').lastInsertRowid;
+    const source = text.run('新依据').lastInsertRowid;
+    expect(() => text.run('新说明')).toThrow(/UNIQUE/);
+    const now = after
+      .prepare("INSERT INTO visit_tasks (customer_id, kind, cycle, status, due_explanation_id, deadline_source_id, created_at, updated_at) VALUES (?, 'key_client', '2026', 'to_contact', ?, ?, 'now', 'now')")
+      .run(c, explanation, source).lastInsertRowid;
+    const read = after.prepare(`SELECT ${DUE_EXPLANATION_SQL} AS explanation, ${DEADLINE_SOURCE_SQL} AS source FROM visit_tasks t WHERE t.id = ?`);
+    expect(read.get(before)).toEqual({ explanation: '旧说明', source: '旧依据' });
+    expect(read.get(now)).toEqual({ explanation: '新说明', source: '新依据' });
+    expect(() => after.prepare('UPDATE visit_tasks SET due_explanation_id = 999 WHERE id = ?').run(now)).toThrow(/FOREIGN KEY/);
+    after.close();
   });
 });
