@@ -138,7 +138,7 @@ const POLICY_COLUMNS = ['id', 'policy_no', 'applicant_id', 'created_at', ...POLI
 /** Columns a new policy gets when the file does not say (a policy row needs them). */
 const POLICY_DEFAULTS: Cols = { product_name: '（未注明）', product_type: 'traditional', channel: 'individual' };
 const TASK_COLUMNS = [
-  'id', 'customer_id', 'policy_id', 'kind', 'cycle', 'status', 'batch_id', 'created_at', 'updated_at', ...TASK.map(([, c]) => c),
+  'id', 'customer_id', 'policy_id', 'kind', 'cycle', 'status', 'batch_id', 'created_batch_id', 'created_at', 'updated_at', ...TASK.map(([, c]) => c),
   'visit_required', 'opens_on', 'due_on', 'due_explanation_id', 'due_warnings', 'deadline_source_id', 'deadline_computed_at',
 ];
 
@@ -197,13 +197,13 @@ export function createImportWriter(db: Database, today: string, deadlineOf?: (fa
   };
 
   /**
-   * New customers, policies, tasks and their 'created' events wait here and go in by
-   * ROWS_PER_INSERT rows per statement. One statement per row cost a few microseconds of
-   * statement overhead each, four times per row; and each statement that inserts into visit_tasks
+   * New customers, policies and tasks wait here and go in by ROWS_PER_INSERT rows per
+   * statement. One statement per row cost a few microseconds of statement overhead each, several
+   * times per row; and each statement that inserts into visit_tasks
    * fires the search-index trigger inside a statement savepoint, where FTS5 writes out its pending
    * terms: one task per statement left a tiny index segment per task and made the search index
    * cost five times the rest of the import. Ids are handed out here — the caller holds the write
-   * transaction — so a policy can name its customer and an event its task before either is written.
+   * transaction — so a policy can name its customer and a task its policy before either is written.
    */
   const nextId = new Map<string, number>();
   const allocate = (table: 'customers' | 'policies' | 'visit_tasks'): number => {
@@ -215,7 +215,6 @@ export function createImportWriter(db: Database, today: string, deadlineOf?: (fa
   const policies = rowQueue(db, 'policies', POLICY_COLUMNS, POLICY_DEFAULTS);
   // visit_required: the schema's DEFAULT 1 (migration 002), for tasks whose deadline recomputeDeadlines sets later.
   const tasks = rowQueue(db, 'visit_tasks', TASK_COLUMNS, { visit_required: 1 });
-  const events = rowQueue(db, 'task_events', ['task_id', 'at', 'user_id', 'event', 'batch_id', 'summary']);
   /** Policy numbers queued but not yet written: a later row of the same policy must find them. */
   const queuedPolicyNos = new Set<string>();
 
@@ -224,7 +223,6 @@ export function createImportWriter(db: Database, today: string, deadlineOf?: (fa
     customers.flush();
     policies.flush();
     tasks.flush();
-    events.flush();
     queuedPolicyNos.clear();
   }
 
@@ -329,14 +327,17 @@ export function createImportWriter(db: Database, today: string, deadlineOf?: (fa
         recordTaskEvent(db, { taskId, at: ctx.at, userId: ctx.userId, event: 'updated', batchId: ctx.batchId, summary: '总公司清单更新了任务资料', changes: [...c.changes, ...p.changes, ...t.changes] });
       } else {
         taskId = allocate('visit_tasks');
-        const cols: Cols = { id: taskId, customer_id: customerId, policy_id: policyId, kind: row.kind, cycle: cycleFor(row, today), status: 'unassigned', batch_id: ctx.batchId, created_at: ctx.at, updated_at: ctx.at };
+        // Its history shows its creation from the list it came from (created_batch_id): no 'created' row.
+        const cols: Cols = {
+          id: taskId, customer_id: customerId, policy_id: policyId, kind: row.kind, cycle: cycleFor(row, today), status: 'unassigned',
+          batch_id: ctx.batchId, created_batch_id: ctx.batchId, created_at: ctx.at, updated_at: ctx.at,
+        };
         // The deadline is computed from the same facts recomputeDeadlines would read back, and
         // written with the row, so the task's indexes are written once.
         if (deadlineOf && row.kind !== 'problem_case') {
           tasks.push(cols, t.set, deadlineFor(taskFacts(row, policy ? { ...policy, ...p.set } : p.set, t.set), ctx.at));
           deadlineDone = true;
         } else tasks.push(cols, t.set);
-        events.push({ task_id: taskId, at: ctx.at, user_id: ctx.userId, event: 'created', batch_id: ctx.batchId, summary: '由总公司清单导入' });
         // A problem case from head office's list is a case to work to closure, not only a visit;
         // its deadline follows the task's (see recomputeDeadlines). It names its task, so the
         // queue is written first.
@@ -347,7 +348,7 @@ export function createImportWriter(db: Database, today: string, deadlineOf?: (fa
           );
         }
       }
-      if (tasks.size >= ROWS_PER_INSERT || customers.size >= ROWS_PER_INSERT || events.size >= ROWS_PER_INSERT) flush();
+      if (tasks.size >= ROWS_PER_INSERT || customers.size >= ROWS_PER_INSERT) flush();
       return { action, taskId, deadlineDone };
     },
   };

@@ -7,7 +7,7 @@ import { deriveTaskStatus } from '../../shared/domain/task-status';
 import { ATTEMPT_OUTCOME_LABELS, CONTACT_METHODS, nextContactStep, type ContactAttempt } from '../../shared/outcome';
 import { DEADLINE_SOURCE_SQL } from './deadline-texts';
 import type { TaskService } from './task-service';
-import { recordTaskEvent } from './task-events';
+import { CREATED_FROM_LIST, recordTaskEvent } from './task-events';
 
 type AttemptRow = { id: number; method: AttemptView['method']; attempted_at: string; outcome: AttemptView['outcome']; phone_dialled: string | null; note: string | null; user_name: string };
 
@@ -96,10 +96,15 @@ export function createTaskActions(db: Database, tasks: TaskService, now: () => D
       .get(id) as Record<string, string | number | null>;
     const attempts = attemptsOf(id);
     const history = db
-      .prepare<[number], { id: number; at: string; user_name: string | null; summary: string }>(
-        'SELECT e.id, e.at, u.display_name AS user_name, e.summary FROM task_events e LEFT JOIN users u ON u.id = e.user_id WHERE e.task_id = ? ORDER BY e.at DESC, e.id DESC',
+      .prepare<[number, string, number], { id: number; at: string; user_name: string | null; summary: string }>(
+        // A task created by a list has no 'created' row (migration 018): its creation is read from
+        // the list, id 0 so it comes after anything else at the same moment.
+        `SELECT e.id, e.at, u.display_name AS user_name, e.summary FROM task_events e LEFT JOIN users u ON u.id = e.user_id WHERE e.task_id = ?
+         UNION ALL
+         SELECT 0, t.created_at, u.display_name, ? FROM visit_tasks t JOIN import_batches b ON b.id = t.created_batch_id LEFT JOIN users u ON u.id = b.imported_by WHERE t.id = ?
+         ORDER BY 2 DESC, 1 DESC`,
       )
-      .all(id);
+      .all(id, CREATED_FROM_LIST, id);
     const changes = db.prepare<[number], { field: string; old_value: string | null; new_value: string | null }>(
       'SELECT field, old_value, new_value FROM task_event_changes WHERE event_id = ?',
     );

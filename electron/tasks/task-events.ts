@@ -3,6 +3,9 @@ import { stmt } from '../db/statements';
 
 export type TaskEventKind = 'created' | 'updated' | 'assigned' | 'booked' | 'appointment_cancelled' | 'attempt' | 'phone_corrected' | 'unable_recorded';
 
+/** What a task's history says of its creation by a head-office list (see migration 018). */
+export const CREATED_FROM_LIST = '由总公司清单导入';
+
 export interface FieldChange {
   field: string;
   oldValue: string | null;

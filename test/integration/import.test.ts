@@ -85,6 +85,9 @@ describe('importing head office lists', () => {
     const change = detail.value.history[0]!;
     expect(change.summary).toContain('总公司清单更新');
     expect(change.changes).toEqual(expect.arrayContaining([{ field: 'customer.phone', oldValue: '139****1111', newValue: '139****2222' }]));
+    // The creation comes last, read from the list that created the task, with who imported it.
+    expect(detail.value.history.at(-1)).toMatchObject({ summary: '由总公司清单导入', userName: '张莉', changes: [] });
+    expect(detail.value.history.filter((h) => h.summary === '由总公司清单导入')).toHaveLength(1);
     expect(app.db.prepare('SELECT old_phone, new_phone FROM customer_phone_changes').all()).toEqual([{ old_phone: '13900001111', new_phone: '13900002222' }]);
 
     // The original list again: its old number was replaced, so it does not come back.
@@ -205,8 +208,9 @@ describe('a problem-case list from head office', () => {
     expect(preview).toMatchObject({ valid: 5, invalid: 0, create: 5 });
     expect(summary).toMatchObject({ created: 5, updated: 0 });
     const after = snapshot();
-    // Four policies and their customers (P2026120001 twice), five tasks, five 'created' events.
-    expect(after.slice(0, 4).map((n, i) => n - before[i]!)).toEqual([4, 4, 5, 5]);
+    // Four policies and their customers (P2026120001 twice), five tasks, and no 'created' rows in
+    // task_events: each task's history reads its creation from the list (created_batch_id).
+    expect(after.slice(0, 4).map((n, i) => n - before[i]!)).toEqual([4, 4, 5, 0]);
     const tasks = app.db
       .prepare("SELECT p.policy_no, t.kind, t.deadline_computed_at FROM visit_tasks t JOIN policies p ON p.id = t.policy_id WHERE p.policy_no LIKE 'P202612000%' ORDER BY t.id")
       .all() as { policy_no: string; kind: string; deadline_computed_at: string | null }[];

@@ -168,4 +168,20 @@ describe('every migration steps from the one before', () => {
     expect(() => after.prepare('UPDATE visit_tasks SET due_explanation_id = 999 WHERE id = ?').run(now)).toThrow(/FOREIGN KEY/);
     after.close();
   });
+
+  it('018 task_created_by_batch: a task names the list that created it; the list cannot vanish under it', () => {
+    const db = stepTo(18);
+    const c = db.prepare("INSERT INTO customers (name, created_at) VALUES ('张三', 'now')").run().lastInsertRowid;
+    const u = db.prepare("INSERT INTO users (username, display_name, role, password_hash, created_at) VALUES ('u', 'U', 'staff', 'h', 'now')").run().lastInsertRowid;
+    const b = db
+      .prepare(
+        `INSERT INTO import_batches (file_name, file_sha256, file_size, header_signature, default_kind, imported_by, imported_at, rows_total, rows_created, rows_updated, rows_unchanged, rows_invalid, rows_duplicate)
+         VALUES ('清单.xlsx', 'x', 1, 'h', 'new_policy', ?, 'now', 1, 1, 0, 0, 0, 0)`,
+      )
+      .run(u).lastInsertRowid;
+    db.prepare("INSERT INTO visit_tasks (customer_id, kind, status, batch_id, created_batch_id, created_at, updated_at) VALUES (?, 'key_client', 'to_contact', ?, ?, 'now', 'now')").run(c, b, b);
+    expect(() => db.prepare('DELETE FROM import_batches').run()).toThrow(/FOREIGN KEY/);
+    expect(() => db.prepare('UPDATE visit_tasks SET created_batch_id = 999').run()).toThrow(/FOREIGN KEY/);
+    db.close();
+  });
 });
