@@ -1,4 +1,4 @@
-import type { Database } from 'better-sqlite3-multiple-ciphers';
+import type { Database, Statement } from 'better-sqlite3-multiple-ciphers';
 import { halfYearKey, yearKey } from '../../shared/dates';
 import type { TaskKind } from '../../shared/domain/tasks';
 import { maskIdNumber, maskPhone } from '../../shared/domain/masking';
@@ -150,6 +150,8 @@ const TASK_COLUMNS = [
 function rowQueue(db: Database, table: string, columns: readonly string[], defaults: Cols = {}) {
   const values: (string | number | null)[] = [];
   let rows = 0;
+  /** The full-size statement, prepared once (building its text per flush was a tenth of a second per 100,000 rows). */
+  let full: Statement | undefined;
   const sql = (n: number) => `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${Array.from({ length: n }, () => `(${columns.map(() => '?').join(', ')})`).join(', ')}`;
   return {
     get size(): number {
@@ -172,7 +174,7 @@ function rowQueue(db: Database, table: string, columns: readonly string[], defau
     flush(): void {
       if (rows === 0) return;
       // The odd-sized remainder is prepared for the occasion, not cached: its size varies.
-      (rows === ROWS_PER_INSERT ? stmt(db, sql(rows)) : db.prepare(sql(rows))).run(values);
+      (rows === ROWS_PER_INSERT ? (full ??= db.prepare(sql(rows))) : db.prepare(sql(rows))).run(values);
       values.length = 0;
       rows = 0;
     },
@@ -290,7 +292,8 @@ export function createImportWriter(db: Database, today: string, deadlineOf?: (fa
       for (const no of nos) if (!present.has(no) && !queuedPolicyNos.has(no)) absent.add(no);
     },
 
-    classify: (row: NormalizedRow): RowAction => plan(row).action,
+    /** What applying the row would do, without writing (for the preview). */
+    classify: (row: NormalizedRow): RowAction => (absent.has(row.policyNo) && !queuedPolicyNos.has(row.policyNo) ? 'create' : plan(row).action),
 
     /** Writes the tasks still queued; call before reading tasks back and before committing. */
     flush,
