@@ -10,6 +10,8 @@ interface ThreadData {
   nativeBinding: string | null;
   file: string;
   pragmas: string[];
+  /** Set to 1 by the thread once its connection is closed (the app waits for it on close). */
+  closed: Int32Array;
 }
 
 /**
@@ -28,6 +30,8 @@ function checkpointThread(): void {
   parentPort!.on('message', (message: string) => {
     if (message === 'close') {
       db.close();
+      Atomics.store(data.closed, 0, 1);
+      Atomics.notify(data.closed, 0);
       parentPort!.close();
       return;
     }
@@ -63,6 +67,7 @@ export function startCheckpointer(db: Database, options: { file: string; pragmas
   let running = false;
   let again = false;
   let waiters: (() => void)[] = [];
+  const closed = new Int32Array(new SharedArrayBuffer(4));
   const fallBack = (why: string) => {
     if (!worker) return;
     worker = null;
@@ -76,6 +81,7 @@ export function startCheckpointer(db: Database, options: { file: string; pragmas
       nativeBinding: options.nativeBinding ?? null,
       file: options.file,
       pragmas: options.pragmas,
+      closed,
     };
     worker = new Worker(`(${checkpointThread.toString()})()`, { eval: true, workerData: data });
     worker.unref();
@@ -123,6 +129,10 @@ export function startCheckpointer(db: Database, options: { file: string; pragmas
       if (w) {
         w.removeAllListeners('exit');
         w.postMessage('close');
+        // Waits (briefly) for the thread to close its connection: the app's own close must be the
+        // last, so that it finishes the log and no file of the database is touched afterwards (a
+        // folder removed right after close would otherwise race the thread).
+        if (Atomics.wait(closed, 0, 0, 10_000) === 'timed-out') void w.terminate();
       }
     },
   };
