@@ -61,8 +61,8 @@ const unspaced = (text: string): string => (hasSpace(text) ? text.replace(/\s+/g
  * A pure parser of short code cells (件类型, 渠道…) remembered by its input: a list repeats a
  * handful of values over thousands of rows. Bounded, so a column of distinct values costs little.
  */
-function memoized<T>(parse: (text: string) => Parsed<T>): (text: string) => Parsed<T> {
-  const known = new Map<string, Parsed<T>>();
+function memoized<R>(parse: (text: string) => R): (text: string) => R {
+  const known = new Map<string, R>();
   return (text) => {
     let r = known.get(text);
     if (r === undefined) {
@@ -438,16 +438,7 @@ const caseTypeOf = memoized(parseCaseType);
 const channelOf = memoized(parseChannel);
 const productTypeOf = memoized(parseProductType);
 const paymentMethodOf = memoized(parsePaymentMethod);
-const inferredTypes = new Map<string, ProductType | null>();
-function inferProductTypeOf(name: string): ProductType | null {
-  let t = inferredTypes.get(name);
-  if (t === undefined) {
-    t = inferProductType(name);
-    if (inferredTypes.size >= 1024) inferredTypes.clear();
-    inferredTypes.set(name, t);
-  }
-  return t;
-}
+const inferProductTypeOf = memoized(inferProductType);
 
 /**
  * Normalises one data row. `columnHeaders[i]` is the header of column i as the file shows it,

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../shared/api/envelope';
 import { COMMITTED_DIR, generateImportFixtures } from '../../test/fixtures/generate-import-fixtures.mjs';
 import { tempDir } from '../../test/support/temp';
+import { writeZip } from '../../test/support/zip-writer';
 import { plainCell } from '../files/xlsx-rows';
 import type { RawCell } from './types';
 import { isDateFormatCode, readXlsxRowBatches, readXlsxRows, xmlText, type SheetRow, type XlsxContext } from './xlsx-stream';
@@ -88,8 +89,8 @@ describe('the worksheet reader', () => {
   });
 });
 
-/** A workbook with the given sheet XML, zipped by hand (stored, no CRC: the reader does not check it) so the XML is exactly as written. */
-function workbookWith(sheetXml: string, name: string): string {
+/** A workbook with the given sheet XML, stored (not deflated) so the XML is exactly as written. */
+async function workbookWith(sheetXml: string, name: string): Promise<string> {
   const parts: [string, string][] = [
     ['xl/workbook.xml', '<workbook xmlns:r="r"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>'],
     ['xl/_rels/workbook.xml.rels', '<Relationships><Relationship Id="rId1" Target="worksheets/sheet1.xml"/></Relationships>'],
@@ -97,42 +98,14 @@ function workbookWith(sheetXml: string, name: string): string {
     ['xl/sharedStrings.xml', '<sst><si><t>shared</t></si></sst>'],
     ['xl/worksheets/sheet1.xml', sheetXml],
   ];
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
-  for (const [entry, text] of parts) {
-    const nameBytes = Buffer.from(entry);
-    const data = Buffer.from(text);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt32LE(data.length, 18);
-    local.writeUInt32LE(data.length, 22);
-    local.writeUInt16LE(nameBytes.length, 26);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt32LE(data.length, 20);
-    central.writeUInt32LE(data.length, 24);
-    central.writeUInt16LE(nameBytes.length, 28);
-    central.writeUInt32LE(offset, 42);
-    locals.push(local, nameBytes, data);
-    centrals.push(central, nameBytes);
-    offset += 30 + nameBytes.length + data.length;
-  }
-  const directory = Buffer.concat(centrals);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(parts.length, 8);
-  end.writeUInt16LE(parts.length, 10);
-  end.writeUInt32LE(directory.length, 12);
-  end.writeUInt32LE(offset, 16);
   const file = path.join(tmp.dir, name);
-  fs.writeFileSync(file, Buffer.concat([...locals, directory, end]));
+  await writeZip(file, parts.map(([entry, data]) => ({ name: entry, data, method: 0 })));
   return file;
 }
 
 describe('the worksheet reader on hand-written XML', () => {
   it('reads prefixes, odd quoting and spacing, self-closing tags and missing references as before', async () => {
-    const file = workbookWith(
+    const file = await workbookWith(
       '<x:worksheet><x:sheetData>' +
         '<x:row r="1"><x:c r="B1" t="s"><x:v>0</x:v></x:c><x:c t="inlineStr"><x:is><x:t>in</x:t><x:r><x:t>line</x:t></x:r></x:is></x:c></x:row>' +
         "<row r = '3' ><c\ts='1'  r = \"A3\"><v>45000</v></c><c r=\"C3\"/><c t=\"b\"><v> true </v></c><c r=\"E3\" t=\"str\"><v xml:space=\"preserve\"> a &amp; b </v></c></row>" +
@@ -162,7 +135,7 @@ describe('the worksheet reader on hand-written XML', () => {
       rows.push(`<row${r % 3 === 0 ? '' : ` r="${r}"`}><c r="A${r}"><v>${r}</v></c><c t="str"><v>${long}</v></c><c r="D${r}" s="1"><v>${40_000 + r}</v></c></row>`);
       expected.push({ row: r, cells: [r, long, null, new Date(Date.UTC(1970, 0, 1) + (40_000 + r - 25_569) * 86_400_000)] });
     }
-    const file = workbookWith(`<worksheet><sheetData>${rows.join('')}</sheetData></worksheet>`, 'chunks.xlsx');
+    const file = await workbookWith(`<worksheet><sheetData>${rows.join('')}</sheetData></worksheet>`, 'chunks.xlsx');
     const got = await ours(file);
     if (got instanceof AppError) throw got;
     expect(got.rows).toEqual(expected);
