@@ -248,7 +248,7 @@ export function createImportService({ db, uploads, jobs, calendar, now, today, e
                 }
               }
             }
-            writer.flush();
+            writer.finish();
             progress(preview.rows.length, preview.rows.length, '计算回访期限');
             await new Promise((resolve) => setImmediate(resolve));
             throwIfCancelled(signal);

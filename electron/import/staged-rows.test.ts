@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { STAGED_BLOCK_ROWS, StagedRows } from './staged-rows';
-import type { NormalizedRow } from './types';
+import { ROW_FIELDS, type NormalizedRow } from './types';
 
 function row(n: number): NormalizedRow {
   return {
@@ -26,6 +26,13 @@ describe('staged rows between preview and commit', () => {
     expect(back.flat()).toEqual(Array.from({ length: n }, (_, i) => ({ ...row(i + 1), warnings: [] })));
     // A commit that failed (a full disk) can be tried again from the same preview.
     expect([...staged.blocksOfRows()].flat()).toHaveLength(n);
+  });
+
+  it('gives every field back its own value (each field distinct, so no two can trade places)', () => {
+    const distinct = Object.fromEntries(ROW_FIELDS.map((f, i) => [f, i % 3 ? `${f}-${i}` : i])) as unknown as NormalizedRow;
+    const staged = new StagedRows();
+    staged.push({ ...distinct, warnings: [] });
+    expect([...staged.blocksOfRows()].flat()).toEqual([{ ...distinct, warnings: [] }]);
   });
 
   it('is empty when no row was valid', () => {

@@ -289,8 +289,8 @@ export function createSyncService(deps: SyncDeps) {
           const taskId = r.taskId ?? (db.prepare("SELECT t.id FROM visit_tasks t JOIN policies p ON p.id = t.policy_id WHERE p.policy_no = ? AND t.kind = ? ORDER BY t.id DESC LIMIT 1").pluck().get(row.policyNo, row.kind) as number | undefined) ?? null;
           if (taskId !== null) handed.push({ taskId, hqTaskId: c.task.hqTaskId });
         }
-        // New tasks wait in the writer's queue for multi-row INSERTs: written before they are marked.
-        writer.flush();
+        // New tasks wait in the writer's queue for multi-row INSERTs: written (and made searchable) before they are marked.
+        writer.finish();
         for (const { taskId, hqTaskId } of handed) {
           db.prepare('UPDATE visit_tasks SET hq_task_id = ? WHERE id = ? AND hq_task_id IS NULL AND NOT EXISTS (SELECT 1 FROM visit_tasks WHERE hq_task_id = ?)').run(hqTaskId, taskId, hqTaskId);
           touched.push(taskId);

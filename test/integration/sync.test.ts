@@ -123,6 +123,8 @@ describe('sync with head office (reference server in its own process)', () => {
     expect(await syncNow(app)).toMatchObject({ ok: true, downloaded: 3 });
     const hqTask = app.db.prepare(`SELECT t.id, ${DUE_EXPLANATION_SQL} AS due_explanation, c.name FROM visit_tasks t JOIN customers c ON c.id = t.customer_id WHERE t.hq_task_id = 'HQ-T-0001'`).get() as { id: number; due_explanation: string | null; name: string };
     expect(hqTask.name).toBe('周晓梅');
+    // Found by search like any other task (the download indexes the tasks it created, see import-writer's finish).
+    expect(app.db.prepare('SELECT rowid FROM task_search WHERE task_search MATCH ?').pluck().all('"周晓梅"')).toContain(hqTask.id);
     // Its deadline is computed by the rule engine like any imported task's.
     expect(hqTask.due_explanation).toBeTruthy();
     expect(ok(await app.api('visits.get', { id: visits[0]!.id }, b.staff)).returned).toMatchObject({ managerName: '总公司', reason: '签名与投保单不一致，请重新面访' });

@@ -16,12 +16,13 @@ import { dueFilterIndex } from './015_due_filter_index';
 import { dropDuplicateDueIndex } from './016_drop_duplicate_due_index';
 import { deadlineTexts } from './017_deadline_texts';
 import { taskCreatedByBatch } from './018_task_created_by_batch';
+import { listedTasksIndexedInBulk } from './019_listed_tasks_indexed_in_bulk';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
 
 /** Every migration, in order. Append only: never edit one that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [initial, rulesAndCalendar, tasksIn, visits, taskSearch, trust, countersign, boardOrder, idleLock, people, sync, problemLifecycle, problemCaseLinks, visitAttachmentsIndex, dueFilterIndex, dropDuplicateDueIndex, deadlineTexts, taskCreatedByBatch];
+export const MIGRATIONS: readonly Migration[] = [initial, rulesAndCalendar, tasksIn, visits, taskSearch, trust, countersign, boardOrder, idleLock, people, sync, problemLifecycle, problemCaseLinks, visitAttachmentsIndex, dueFilterIndex, dropDuplicateDueIndex, deadlineTexts, taskCreatedByBatch, listedTasksIndexedInBulk];
 
 export const LATEST_VERSION = MIGRATIONS.length;
 

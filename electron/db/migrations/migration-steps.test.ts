@@ -184,4 +184,25 @@ describe('every migration steps from the one before', () => {
     expect(() => db.prepare('UPDATE visit_tasks SET created_batch_id = 999').run()).toThrow(/FOREIGN KEY/);
     db.close();
   });
+  it('019 listed_tasks_indexed_in_bulk: a task from a list waits for its list to index it; any other task is indexed as it is inserted', () => {
+    const db = stepTo(19);
+    const c = db.prepare("INSERT INTO customers (name, phone, created_at) VALUES ('欧阳娜娜', '13812345678', 'now')").run().lastInsertRowid;
+    const u = db.prepare("INSERT INTO users (username, display_name, role, password_hash, created_at) VALUES ('u', 'U', 'staff', 'h', 'now')").run().lastInsertRowid;
+    const b = db
+      .prepare(
+        `INSERT INTO import_batches (file_name, file_sha256, file_size, header_signature, default_kind, imported_by, imported_at, rows_total, rows_created, rows_updated, rows_unchanged, rows_invalid, rows_duplicate)
+         VALUES ('清单.xlsx', 'x', 1, 'h', 'new_policy', ?, 'now', 1, 1, 0, 0, 0, 0)`,
+      )
+      .run(u).lastInsertRowid;
+    const find = () => db.prepare('SELECT rowid FROM task_search WHERE task_search MATCH ?').pluck().all('"阳娜娜"');
+    const listed = db.prepare("INSERT INTO visit_tasks (customer_id, kind, status, batch_id, created_batch_id, created_at, updated_at) VALUES (?, 'new_policy', 'unassigned', ?, ?, 'now', 'now')").run(c, b, b).lastInsertRowid;
+    expect(find()).toEqual([]);
+    const manual = db.prepare("INSERT INTO visit_tasks (customer_id, kind, cycle, status, created_at, updated_at) VALUES (?, 'key_client', '2026', 'to_contact', 'now', 'now')").run(c).lastInsertRowid;
+    expect(find()).toEqual([manual]);
+    // The other triggers still reach a listed task once its list has indexed it.
+    db.prepare('INSERT INTO task_search (rowid, name, policy_no, phone) VALUES (?, ?, NULL, ?)').run(listed, '欧阳娜娜', '13812345678');
+    db.prepare("UPDATE customers SET name = '欧阳娜' WHERE id = ?").run(c);
+    expect(db.prepare('SELECT rowid FROM task_search WHERE task_search MATCH ? ORDER BY rowid').pluck().all('"欧阳娜" NOT "阳娜娜"')).toEqual([listed, manual]);
+    db.close();
+  });
 });
