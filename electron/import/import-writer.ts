@@ -240,14 +240,12 @@ export function createImportWriter(db: Database, today: string, deadlineOf?: (fa
    * transaction — so a policy can name its customer and a task its policy before either is written.
    */
   const nextId = new Map<string, number>();
-  const firstId = new Map<string, number>();
+  /** The first task id handed out since the new tasks were last indexed: they run from here to the last one allocated. */
+  let firstTaskId: number | undefined;
   const allocate = (table: 'customers' | 'policies' | 'visit_tasks'): number => {
-    let id = nextId.get(table);
-    if (id === undefined) {
-      id = db.prepare(`SELECT ifnull(max(id), 0) + 1 FROM ${table}`).pluck().get() as number;
-      firstId.set(table, id);
-    }
+    const id = nextId.get(table) ?? (db.prepare(`SELECT ifnull(max(id), 0) + 1 FROM ${table}`).pluck().get() as number);
     nextId.set(table, id + 1);
+    if (table === 'visit_tasks') firstTaskId ??= id;
     return id;
   };
   const customers = rowQueue(db, CUSTOMER_ROWS);
@@ -270,16 +268,14 @@ export function createImportWriter(db: Database, today: string, deadlineOf?: (fa
    * `allocate`; an id left unused (a row that failed) simply matches no task.
    */
   function indexCreatedTasks(): void {
-    const first = firstId.get('visit_tasks');
-    if (first === undefined) return;
+    if (firstTaskId === undefined) return;
     stmt(
       db,
       `INSERT INTO task_search (rowid, name, policy_no, phone)
          SELECT t.id, c.name, p.policy_no, c.phone FROM visit_tasks t JOIN customers c ON c.id = t.customer_id LEFT JOIN policies p ON p.id = t.policy_id
          WHERE t.id BETWEEN ? AND ?`,
-    ).run(first, nextId.get('visit_tasks')! - 1);
-    firstId.delete('visit_tasks');
-    nextId.delete('visit_tasks');
+    ).run(firstTaskId, nextId.get('visit_tasks')! - 1);
+    firstTaskId = undefined;
   }
 
   const replacedPhone = db.prepare<[number, string], { n: number }>('SELECT 1 AS n FROM customer_phone_changes WHERE customer_id = ? AND old_phone = ?');

@@ -18,6 +18,17 @@ function stepTo(version: number) {
 
 const tables = (db: ReturnType<typeof openDatabase>) => (db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table'").pluck().all() as string[]);
 
+/** A head-office list imported by a staff user: what a listed task names as its creator (from 018). */
+function listBatch(db: ReturnType<typeof openDatabase>): number | bigint {
+  const u = db.prepare("INSERT INTO users (username, display_name, role, password_hash, created_at) VALUES ('u', 'U', 'staff', 'h', 'now')").run().lastInsertRowid;
+  return db
+    .prepare(
+      `INSERT INTO import_batches (file_name, file_sha256, file_size, header_signature, default_kind, imported_by, imported_at, rows_total, rows_created, rows_updated, rows_unchanged, rows_invalid, rows_duplicate)
+       VALUES ('清单.xlsx', 'x', 1, 'h', 'new_policy', ?, 'now', 1, 1, 0, 0, 0, 0)`,
+    )
+    .run(u).lastInsertRowid;
+}
+
 describe('every migration steps from the one before', () => {
   it.each(MIGRATIONS.map((m) => [m.version, m.name] as const))('migration %i (%s) applies on top of its predecessor', (version) => {
     const db = stepTo(version);
@@ -172,28 +183,17 @@ describe('every migration steps from the one before', () => {
   it('018 task_created_by_batch: a task names the list that created it; the list cannot vanish under it', () => {
     const db = stepTo(18);
     const c = db.prepare("INSERT INTO customers (name, created_at) VALUES ('张三', 'now')").run().lastInsertRowid;
-    const u = db.prepare("INSERT INTO users (username, display_name, role, password_hash, created_at) VALUES ('u', 'U', 'staff', 'h', 'now')").run().lastInsertRowid;
-    const b = db
-      .prepare(
-        `INSERT INTO import_batches (file_name, file_sha256, file_size, header_signature, default_kind, imported_by, imported_at, rows_total, rows_created, rows_updated, rows_unchanged, rows_invalid, rows_duplicate)
-         VALUES ('清单.xlsx', 'x', 1, 'h', 'new_policy', ?, 'now', 1, 1, 0, 0, 0, 0)`,
-      )
-      .run(u).lastInsertRowid;
+    const b = listBatch(db);
     db.prepare("INSERT INTO visit_tasks (customer_id, kind, status, batch_id, created_batch_id, created_at, updated_at) VALUES (?, 'key_client', 'to_contact', ?, ?, 'now', 'now')").run(c, b, b);
     expect(() => db.prepare('DELETE FROM import_batches').run()).toThrow(/FOREIGN KEY/);
     expect(() => db.prepare('UPDATE visit_tasks SET created_batch_id = 999').run()).toThrow(/FOREIGN KEY/);
     db.close();
   });
+
   it('019 listed_tasks_indexed_in_bulk: a task from a list waits for its list to index it; any other task is indexed as it is inserted', () => {
     const db = stepTo(19);
     const c = db.prepare("INSERT INTO customers (name, phone, created_at) VALUES ('欧阳娜娜', '13812345678', 'now')").run().lastInsertRowid;
-    const u = db.prepare("INSERT INTO users (username, display_name, role, password_hash, created_at) VALUES ('u', 'U', 'staff', 'h', 'now')").run().lastInsertRowid;
-    const b = db
-      .prepare(
-        `INSERT INTO import_batches (file_name, file_sha256, file_size, header_signature, default_kind, imported_by, imported_at, rows_total, rows_created, rows_updated, rows_unchanged, rows_invalid, rows_duplicate)
-         VALUES ('清单.xlsx', 'x', 1, 'h', 'new_policy', ?, 'now', 1, 1, 0, 0, 0, 0)`,
-      )
-      .run(u).lastInsertRowid;
+    const b = listBatch(db);
     const find = () => db.prepare('SELECT rowid FROM task_search WHERE task_search MATCH ?').pluck().all('"阳娜娜"');
     const listed = db.prepare("INSERT INTO visit_tasks (customer_id, kind, status, batch_id, created_batch_id, created_at, updated_at) VALUES (?, 'new_policy', 'unassigned', ?, ?, 'now', 'now')").run(c, b, b).lastInsertRowid;
     expect(find()).toEqual([]);
